@@ -1,0 +1,372 @@
+"""Reverse-mode differentiation: topological order, backpropagation, and the
+functional API (grad, value_and_grad, hessian) built on it.
+
+``backpropagate`` holds the package's one gradient accumulation, ``parent.grad
++= upstream * local``. Everything that computes gradients (``Value.backward``,
+``grad``, ``hessian``, the ledger in ``explain.py``) goes through it, so they
+cannot disagree.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ContextDecorator
+from typing import Any, Literal, overload
+
+from autograd_lite import value as _value
+from autograd_lite.ops import OPS
+from autograd_lite.value import VALUE_MATH, Value
+
+__all__ = [
+    "backpropagate",
+    "grad",
+    "hessian",
+    "is_grad_enabled",
+    "no_grad",
+    "topological_order",
+    "value_and_grad",
+    "zero_grad",
+]
+
+#: ``record(node, parent, upstream, local, parent_grad_before)``, called after each
+#: accumulation when a ledger is being kept.
+Recorder = Callable[[Value, Value, Any, Any, Any], None]
+
+#: What backward() does when the root or a gradient is inf or NaN.
+NonFinite = Literal["raise", "warn"]
+
+# The last root backward() ran from, to warn when it runs again unzeroed.
+_last_root: weakref.ref[Value] | None = None
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each after all of its parents; root last.
+
+    Iterative depth-first search, so a graph of any depth works at Python's
+    default recursion limit.
+    """
+    order: list[Value] = []
+    seen = {root}
+    add = seen.add
+    stack: list[tuple[Value, Iterator[Value]]] = [(root, iter(root.parents))]
+    push = stack.append
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen:
+                add(parent)
+                push((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def backpropagate(
+    root: Value,
+    seed: float = 1.0,
+    *,
+    create_graph: bool = False,
+    nonfinite: NonFinite = "raise",
+    record: Recorder | None = None,
+) -> list[Value]:
+    """Apply the chain rule from ``root`` back to its leaves; return the order used.
+
+    Leaves accumulate into their ``.grad``; every other node's ``.grad`` is reset
+    and recomputed. With ``create_graph`` the local derivatives are rebuilt as
+    Values from the op table and every ``.grad`` becomes a Value, so the result
+    can be differentiated again. ``record`` is called after each accumulation
+    (the ledger's slow path); ``backward()`` passes None and pays nothing for it.
+    """
+    global _last_root
+    if nonfinite not in ("raise", "warn"):
+        raise ValueError(f"nonfinite={nonfinite!r}: use 'raise' or 'warn'")
+    if isinstance(seed, bool) or not isinstance(seed, (int, float)):
+        raise TypeError(f"backward(grad={seed!r}): the seed gradient must be a real number")
+    if not math.isfinite(root.data):
+        _nonfinite(f"the root is {root.data}: {_first_nonfinite_value(root)}", nonfinite)
+
+    order = topological_order(root)
+    leftover = None
+    if _last_root is not None and _last_root() is root:
+        leftover = next(((n, n.grad) for n in order if not n.parents and n.grad), None)
+    _last_root = weakref.ref(root)
+
+    for node in order:
+        if node.parents:
+            node.grad = 0.0
+    root.grad = root.grad + seed if not root.parents else seed
+    if create_graph:
+        root.grad = Value(root.grad)
+
+    checksum = 0.0  # stays finite unless some gradient is inf or nan
+    for node in reversed(order):
+        upstream = node.grad
+        if create_graph:
+            local_grads = _local_grads_as_values(node)
+            checksum += float(upstream)
+        else:
+            local_grads = node.local_grads
+            checksum += upstream
+        for parent, local in zip(node.parents, local_grads):
+            before = parent.grad
+            parent.grad += upstream * local  # the one gradient accumulation
+            if record is not None:
+                record(node, parent, upstream, local, before)
+
+    if not math.isfinite(checksum):
+        culprit = next((n for n in reversed(order) if not math.isfinite(float(n.grad))), None)
+        if culprit is not None:
+            _nonfinite(
+                f"the gradient became {float(culprit.grad)} at {_describe(culprit)}; "
+                "every node it flows into is affected",
+                nonfinite,
+            )
+    if leftover is not None:
+        leaf, was = leftover
+        warnings.warn(
+            f"backward() ran again from the same root without zeroing gradients, so they "
+            f"were added up: {_name(leaf)}.grad now {float(leaf.grad)}, was {float(was)}. "
+            "Call autograd_lite.zero_grad(root) (or model.zero_grad()) before each backward() "
+            "if you want fresh gradients.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return order
+
+
+def _local_grads_as_values(node: Value) -> tuple[Any, ...]:
+    """The node's local derivatives rebuilt as Values, so they can be differentiated."""
+    if not node.parents:
+        return ()
+    op = OPS[node.op]
+    if op.has_constant:
+        return op.rule(VALUE_MATH, *node.parents, node, node.attr)
+    return op.rule(VALUE_MATH, *node.parents, node)
+
+
+def _nonfinite(message: str, mode: NonFinite) -> None:
+    text = (
+        f"backward(): {message}. Check the inputs' range (an overflow such as "
+        "1e200 * 1e200), or pass nonfinite='warn' to carry on."
+    )
+    if mode == "raise":
+        raise FloatingPointError(text)
+    warnings.warn(text, RuntimeWarning, stacklevel=4)
+
+
+def _first_nonfinite_value(root: Value) -> str:
+    for node in topological_order(root):
+        if not math.isfinite(node.data):
+            return f"the first non-finite value appears at {_describe(node)}"
+    return "no node is non-finite"  # pragma: no cover - root itself is non-finite
+
+
+def _name(node: Value) -> str:
+    return node.label or (f"the leaf holding {node.data!r}" if not node.parents else node.op)
+
+
+def _describe(node: Value) -> str:
+    if not node.parents:
+        return f"leaf {_name(node)!r} (data={node.data!r})"
+    op = OPS[node.op]
+    args = [repr(p.data) for p in node.parents] + ["", ""]
+    expr = op.describe(args[0], args[1], repr(node.attr))
+    label = f" {node.label!r}" if node.label else ""
+    return f"node{label} made by {node.op}: {expr} = {node.data!r}"
+
+
+def zero_grad(*roots: Value) -> None:
+    """Set ``.grad`` to 0.0 on every node of the graphs behind ``roots``."""
+    for root in roots:
+        for node in topological_order(root):
+            node.grad = 0.0
+
+
+class no_grad(ContextDecorator):  # noqa: N801 - named like torch.no_grad, which users know
+    """Within this block (or decorated function) ops build no graph.
+
+    New Values are leaves with no parents and no local derivatives: cheaper, and
+    nothing is kept alive. Use it for evaluation and for optimizer updates.
+
+    Example:
+        >>> from autograd_lite import Value, no_grad
+        >>> with no_grad():
+        ...     y = Value(2.0) * 3
+        >>> y.parents
+        ()
+    """
+
+    def __enter__(self) -> no_grad:
+        self._previous = _value._grad_enabled
+        _value._grad_enabled = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _value._grad_enabled = self._previous
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside ``no_grad()``."""
+    return _value._grad_enabled
+
+
+# -- functional API -------------------------------------------------------------------
+
+
+def _gradients(out: Any, inputs: Sequence[Value], create_graph: bool) -> list[Any]:
+    """d(out)/d(input) for each input, leaving every existing ``.grad`` as it was."""
+    if not isinstance(out, Value):
+        if isinstance(out, (int, float)) and not isinstance(out, bool):
+            return [0.0] * len(inputs)  # out does not depend on the inputs
+        raise TypeError(
+            f"the function must return a scalar (a Value or a number), got "
+            f"{type(out).__name__}; reduce it first, e.g. sum(...)"
+        )
+    with _value_grad_enabled(create_graph):
+        order = topological_order(out)
+        saved = [(n, n.grad) for n in order if not n.parents]
+        for n, _ in saved:
+            n.grad = 0.0
+        present = set(order)
+        try:
+            backpropagate(out, create_graph=create_graph)
+            result = [x.grad if x in present else 0.0 for x in inputs]
+        finally:
+            for n, g in saved:
+                n.grad = g
+            for n in order:
+                if n.parents:
+                    n.grad = 0.0
+    return result
+
+
+class _value_grad_enabled(ContextDecorator):  # noqa: N801 - a private context manager
+    """Graph recording on while a create_graph pass runs (even inside no_grad)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled
+
+    def __enter__(self) -> None:
+        self._previous = _value._grad_enabled
+        if self._enabled:
+            _value._grad_enabled = True
+
+    def __exit__(self, *exc: object) -> None:
+        _value._grad_enabled = self._previous
+
+
+def _as_argnums(argnums: int | tuple[int, ...], n_args: int) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    if not nums or any(isinstance(i, bool) or not isinstance(i, int) for i in nums):
+        raise TypeError(f"argnums={argnums!r}: use an int or a non-empty tuple of ints")
+    for i in nums:
+        if not -n_args <= i < n_args:
+            raise ValueError(
+                f"argnums={argnums!r}: the function was called with {n_args} "
+                f"argument(s), so argnums must be in range({n_args})"
+            )
+    return tuple(i % n_args for i in nums)
+
+
+def _call(fn: Callable[..., Any], args: tuple[Any, ...], nums: tuple[int, ...]) -> tuple[Any, list[Value], bool]:
+    """Call ``fn`` with the differentiated arguments as Values."""
+    nested = any(isinstance(args[i], Value) for i in nums)
+    values = list(args)
+    inputs: list[Value] = []
+    for i in nums:
+        v = args[i] if isinstance(args[i], Value) else Value(args[i], label=f"arg{i}")
+        values[i] = v
+        inputs.append(v)
+    if nested:
+        return fn(*values), inputs, nested
+    with _value_grad_enabled(True):
+        return fn(*values), inputs, nested
+
+
+@overload
+def value_and_grad(fn: Callable[..., Any], argnums: int = 0) -> Callable[..., tuple[float, float]]: ...
+@overload
+def value_and_grad(
+    fn: Callable[..., Any], argnums: tuple[int, ...]
+) -> Callable[..., tuple[float, tuple[float, ...]]]: ...
+def value_and_grad(fn: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable[..., Any]:
+    """Turn ``fn`` into a function returning ``(fn(*args), gradient)``.
+
+    ``fn`` takes numbers and returns a scalar; inside it, the differentiated
+    arguments are Values, so use operators and Value methods (``x.sin()``). With
+    an int ``argnums`` the gradient is a float; with a tuple, a tuple of floats
+    (as in JAX). Calls nest: called with Values (inside another ``grad``), it
+    returns Values, so ``grad(grad(f))`` is the second derivative.
+
+    Example:
+        >>> from autograd_lite import value_and_grad
+        >>> value_and_grad(lambda x, y: x * y + x.sin(), argnums=(0, 1))(2.0, 3.0)
+        (6.909297426825682, (2.5838531634528574, 2.0))
+    """
+
+    def wrapped(*args: Any) -> Any:
+        nums = _as_argnums(argnums, len(args))
+        out, inputs, nested = _call(fn, args, nums)
+        grads = _gradients(out, inputs, create_graph=nested)
+        if not nested:
+            out = float(out)
+            grads = [float(g) for g in grads]
+        return out, (grads[0] if isinstance(argnums, int) else tuple(grads))
+
+    return wrapped
+
+
+@overload
+def grad(fn: Callable[..., Any], argnums: int = 0) -> Callable[..., float]: ...
+@overload
+def grad(fn: Callable[..., Any], argnums: tuple[int, ...]) -> Callable[..., tuple[float, ...]]: ...
+def grad(fn: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable[..., Any]:
+    """Turn ``fn`` into a function returning its gradient (see ``value_and_grad``).
+
+    Example:
+        >>> from autograd_lite import grad
+        >>> grad(lambda x: x ** 3)(2.0)
+        12.0
+        >>> grad(grad(lambda x: x ** 3))(2.0)
+        12.0
+    """
+    vg = value_and_grad(fn, argnums)  # type: ignore[call-overload]
+
+    def wrapped(*args: Any) -> Any:
+        return vg(*args)[1]
+
+    return wrapped
+
+
+def hessian(fn: Callable[..., Any]) -> Callable[..., list[list[float]]]:
+    """Turn ``fn`` into a function returning the matrix of its second partials.
+
+    ``hessian(f)(x, y)[i][j]`` is d²f/(d arg_i d arg_j), as nested lists.
+
+    Example:
+        >>> from autograd_lite import hessian
+        >>> hessian(lambda x, y: x ** 2 * y + y ** 3)(1.0, 2.0)
+        [[4.0, 2.0], [2.0, 12.0]]
+    """
+
+    def wrapped(*args: Any) -> list[list[float]]:
+        if not args:
+            raise TypeError("hessian(fn)(...) needs at least one argument")
+        nums = tuple(range(len(args)))
+        out, inputs, nested = _call(fn, args, nums)
+        first = _gradients(out, inputs, create_graph=True)
+        rows = []
+        for g in first:
+            if isinstance(g, Value):
+                rows.append(_gradients(g, inputs, create_graph=nested))
+            else:
+                rows.append([0.0] * len(inputs))
+        return [[float(h) for h in row] for row in rows]
+
+    return wrapped
+

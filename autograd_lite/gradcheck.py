@@ -1,0 +1,164 @@
+"""Gradient checking: the engine's gradients against central differences.
+
+``gradcheck(fn, *args)`` differentiates ``fn`` with the engine and numerically,
+and reports one row per argument with a verdict. At a kink (relu or abs at 0)
+the left and right slopes differ; the report calls that a non-differentiable
+point, and accepts the engine's answer if it lies between the two slopes (a
+valid subgradient), instead of flagging it as a bug.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from autograd_lite.autodiff import no_grad, value_and_grad
+from autograd_lite.value import Value
+
+__all__ = ["GradcheckReport", "GradcheckRow", "gradcheck"]
+
+OK = "ok"
+KINK = "non-differentiable point"
+MISMATCH = "MISMATCH"
+
+
+@dataclass(frozen=True)
+class GradcheckRow:
+    """One argument's check.
+
+    Attributes:
+        name: the argument's label or position (``x`` or ``arg0``).
+        point: where it was evaluated.
+        analytic: the engine's gradient.
+        numeric: the central difference (a one-sided one near a domain edge).
+        error: ``|analytic - numeric|``.
+        verdict: ``"ok"``, ``"non-differentiable point"`` or ``"MISMATCH"``.
+        note: why, for anything but a plain ``ok``.
+    """
+
+    name: str
+    point: float
+    analytic: float
+    numeric: float
+    error: float
+    verdict: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class GradcheckReport:
+    """The rows of a gradient check; truthy when every row passes."""
+
+    rows: tuple[GradcheckRow, ...]
+
+    @property
+    def passed(self) -> bool:
+        """True when no row is a MISMATCH."""
+        return all(row.verdict != MISMATCH for row in self.rows)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def _table(self) -> list[list[str]]:
+        head = ["input", "at", "analytic", "numeric", "error", "verdict"]
+        body = [
+            [r.name, f"{r.point:.6g}", f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.error:.2e}",
+             r.verdict + (f" ({r.note})" if r.note else "")]
+            for r in self.rows
+        ]  # fmt: skip
+        return [head, *body]
+
+    def __str__(self) -> str:
+        table = self._table()
+        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        lines.append("PASSED" if self.passed else "FAILED")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        table = self._table()
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in table[0])
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in table[1:]
+        )
+        verdict = "PASSED" if self.passed else "FAILED"
+        return f"<table><tr>{head}</tr>{body}</table><p><b>{verdict}</b></p>"
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    *args: float | Value,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> GradcheckReport:
+    """Compare the engine's gradient of ``fn`` at ``args`` with finite differences.
+
+    Args:
+        fn: a function of Values returning a scalar Value (as for ``grad``).
+        *args: the point, numbers (or Values, whose ``data`` and label are used).
+        eps: the finite-difference step.
+        atol, rtol: a row passes when ``|analytic - numeric| <= atol + rtol*|numeric|``.
+
+    Example:
+        >>> from autograd_lite import gradcheck
+        >>> bool(gradcheck(lambda x, y: x * y + x.sin(), 2.0, 3.0))
+        True
+    """
+    if not args:
+        raise TypeError("gradcheck(fn, *args) needs at least one argument to check")
+    if not eps > 0:
+        raise ValueError(f"eps={eps!r}: the step must be positive")
+    names = [a.label if isinstance(a, Value) and a.label else f"arg{i}" for i, a in enumerate(args)]
+    point = [a.data if isinstance(a, Value) else float(a) for a in args]
+    _, analytic = value_and_grad(fn, tuple(range(len(point))))(*point)
+
+    def f(at: list[float]) -> float | None:
+        try:
+            with no_grad():
+                return float(fn(*[Value(v) for v in at]))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return None  # outside the function's domain
+
+    f0 = f(point)
+    rows = []
+    for i, (name, x, a) in enumerate(zip(names, point, analytic)):
+        up, down = list(point), list(point)
+        up[i], down[i] = x + eps, x - eps
+        fu, fd = f(up), f(down)
+        rows.append(_verdict(name, x, a, fu, fd, f0, eps, atol, rtol))
+    return GradcheckReport(tuple(rows))
+
+
+def _verdict(
+    name: str, x: float, a: float, fu: float | None, fd: float | None, f0: float | None,
+    eps: float, atol: float, rtol: float,
+) -> GradcheckRow:  # fmt: skip
+    def close(p: float, q: float) -> bool:
+        return abs(p - q) <= atol + rtol * abs(q)
+
+    if fu is None and fd is None or f0 is None:
+        return GradcheckRow(name, x, a, math.nan, math.nan, MISMATCH, "cannot evaluate fn near this point")
+    if fu is None or fd is None:
+        numeric = (f0 - fd) / eps if fu is None else (fu - f0) / eps  # type: ignore[operator]
+        side = "left" if fu is None else "right"
+        err = abs(a - numeric)
+        ok = abs(a - numeric) <= 10 * (atol + rtol * abs(numeric))  # one-sided: cruder
+        return GradcheckRow(name, x, a, numeric, err, OK if ok else MISMATCH, f"{side}-sided, near a domain edge")
+    numeric = (fu - fd) / (2 * eps)
+    err = abs(a - numeric)
+    if close(a, numeric):
+        return GradcheckRow(name, x, a, numeric, err, OK)
+    left, right = (f0 - fd) / eps, (fu - f0) / eps
+    if not close(left, right):
+        lo, hi = min(left, right), max(left, right)
+        tol = atol + rtol * max(abs(lo), abs(hi))
+        note = f"left slope {left:.6g}, right slope {right:.6g}"
+        if lo - tol <= a <= hi + tol:
+            return GradcheckRow(name, x, a, numeric, err, KINK, note + "; the engine's value lies between")
+        return GradcheckRow(name, x, a, numeric, err, MISMATCH, note)
+    return GradcheckRow(name, x, a, numeric, err, MISMATCH)

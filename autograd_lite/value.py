@@ -1,0 +1,336 @@
+"""Value: a scalar node that records its parents and its local derivatives.
+
+Every arithmetic operator and method on ``Value`` is one line that hands its
+operands to an op-table row (``ops.py``). The row computes the result on floats
+and the local derivative d(result)/d(parent) for each parent; the new node
+stores both, so ``backward()`` (``autodiff.py``) only multiplies and adds: it
+never calls back into op code, and no node holds a closure.
+
+Nodes hold references to their parents only, never to their children, so a
+graph has no reference cycles and is freed by reference counting alone as soon
+as its root is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from types import SimpleNamespace
+from typing import Any, Literal
+
+from autograd_lite.ops import FLOAT_MATH, OPS, Op
+
+__all__ = ["Value"]
+
+_new = object.__new__
+_Number = (int, float)
+
+# Switched off by ``autodiff.no_grad()``: new nodes are then leaves that record
+# nothing, which is cheaper and keeps no graph alive.
+_grad_enabled = True
+
+
+class Value:
+    """A scalar that remembers how it was computed, so it can be differentiated.
+
+    Attributes:
+        data: the value, a float.
+        grad: d(root)/d(self) after ``root.backward()``; 0.0 before.
+        label: an optional name shown in drawings and ledgers.
+        op: the name of the op that made this node (a key of ``ops.OPS``); ``""``
+            for a leaf.
+        parents: the op's operands, in argument order (``x * x`` has ``x`` twice).
+        local_grads: d(self)/d(parent) for each parent, computed in the forward
+            pass and aligned with ``parents``.
+        attr: the op's constant where it has one (the ``2`` of ``x ** 2``), else
+            None.
+
+    Example:
+        >>> x = Value(2.0, label="x")
+        >>> y = x * x + 3 * x
+        >>> y.backward()
+        >>> x.grad
+        7.0
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "attr", "__weakref__")
+
+    data: float
+    grad: float
+    label: str
+    op: str
+    parents: tuple[Value, ...]
+    local_grads: tuple[float, ...]
+    attr: float | None
+
+    def __init__(self, data: float, label: str = "") -> None:
+        """Make a leaf holding ``data`` (any real number, stored as a float)."""
+        self.data = _to_float(data, "Value")
+        if label.__class__ is not str:
+            raise TypeError(
+                f"Value(..., label={label!r}): label must be a str, got {type(label).__name__}"
+            )
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.parents = ()
+        self.local_grads = ()
+        self.attr = None
+
+    # -- arithmetic: each line names its op-table row ------------------------------
+
+    def __add__(self, other: Value | float) -> Value:
+        return _binary(_ADD, self, other)  # self + other
+
+    def __radd__(self, other: float) -> Value:
+        return _binary(_ADD, _lift(other, _ADD), self)  # other + self
+
+    def __sub__(self, other: Value | float) -> Value:
+        return _binary(_SUB, self, other)  # self - other
+
+    def __rsub__(self, other: float) -> Value:
+        return _binary(_SUB, _lift(other, _SUB), self)  # other - self
+
+    def __mul__(self, other: Value | float) -> Value:
+        return _binary(_MUL, self, other)  # self * other
+
+    def __rmul__(self, other: float) -> Value:
+        return _binary(_MUL, _lift(other, _MUL), self)  # other * self
+
+    def __truediv__(self, other: Value | float) -> Value:
+        return _binary(_DIV, self, other)  # self / other
+
+    def __rtruediv__(self, other: float) -> Value:
+        return _binary(_DIV, _lift(other, _DIV), self)  # other / self
+
+    def __pow__(self, other: Value | float) -> Value:
+        if other.__class__ is Value:
+            return _binary(_VPOW, self, other)  # self ** other, both Values
+        return _with_constant(_POW, self, other)  # self ** c
+
+    def __rpow__(self, other: float) -> Value:
+        return _with_constant(_RPOW, self, other)  # c ** self
+
+    def __neg__(self) -> Value:
+        return _unary(_NEG, self)  # -self
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return _unary(_ABS, self)  # |self|; abs'(0) = 0
+
+    def exp(self) -> Value:
+        """e ** self."""
+        return _unary(_EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm; defined for self > 0."""
+        return _unary(_LOG, self)
+
+    def sqrt(self) -> Value:
+        """Square root; defined for self > 0 (its derivative is infinite at 0)."""
+        return _unary(_SQRT, self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent, stable for every finite input."""
+        return _unary(_TANH, self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + exp(-self)), stable for every finite input."""
+        return _unary(_SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(self, 0); its derivative at 0 is taken to be 0."""
+        return _unary(_RELU, self)
+
+    def sin(self) -> Value:
+        """Sine (radians)."""
+        return _unary(_SIN, self)
+
+    def cos(self) -> Value:
+        """Cosine (radians)."""
+        return _unary(_COS, self)
+
+    # -- graph --------------------------------------------------------------------
+
+    def backward(
+        self,
+        grad: float = 1.0,
+        *,
+        create_graph: bool = False,
+        nonfinite: Literal["raise", "warn"] = "raise",
+    ) -> None:
+        """Fill in ``.grad`` of every node this Value depends on.
+
+        Seeds ``self.grad`` with ``grad`` (1.0: d(self)/d(self)) and applies the
+        chain rule in reverse topological order. Leaves accumulate across calls,
+        as in PyTorch, so gradients of several losses (a mini-batch) add up;
+        intermediate nodes are recomputed on each call. Zero the leaves between
+        steps with ``autograd_lite.zero_grad(root)`` or ``model.zero_grad()``.
+
+        Args:
+            grad: the seed, d(final)/d(self) when self feeds a larger computation.
+            create_graph: record the backward pass itself with Values, so that each
+                ``.grad`` becomes a Value that can be differentiated again (higher
+                derivatives). The functional ``grad``/``hessian`` use this.
+            nonfinite: ``"raise"`` (default) or ``"warn"`` when the root or a
+                gradient is inf or NaN.
+        """
+        _autodiff.backpropagate(self, grad, create_graph=create_graph, nonfinite=nonfinite)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from this graph."""
+        return Value(self.data, self.label)
+
+    # -- conveniences ---------------------------------------------------------------
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+# -- the fast path: building nodes ------------------------------------------------------
+
+
+def _node(
+    data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[Any, ...], attr: float | None
+) -> Value:
+    """Make a non-leaf node without re-validating ``data`` (op results are floats)."""
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.op = op
+    out.parents = parents
+    out.local_grads = local_grads
+    out.attr = attr
+    return out
+
+
+def _unary(op: Op, x: Value) -> Value:
+    a = x.data
+    try:
+        out = op.forward(a)
+        if not _grad_enabled:
+            return _node(out, "", (), (), None)
+        return _node(out, op.name, (x,), op.rule(FLOAT_MATH, a, out), None)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        raise _domain_error(op, a) from None
+
+
+def _binary(op: Op, x: Value, y: Value | float) -> Value:
+    if y.__class__ is not Value:
+        y = _lift(y, op)
+    a = x.data
+    b = y.data  # type: ignore[union-attr]
+    try:
+        out = op.forward(a, b)
+        if not _grad_enabled:
+            return _node(out, "", (), (), None)
+        return _node(out, op.name, (x, y), op.rule(FLOAT_MATH, a, b, out), None)  # type: ignore[arg-type]
+    except (ValueError, OverflowError, ZeroDivisionError):
+        raise _domain_error(op, a, b) from None
+
+
+def _with_constant(op: Op, x: Value, c: float) -> Value:
+    c = _to_float(c, op.describe("x", c=repr(c)))
+    a = x.data
+    try:
+        out = op.forward(a, c)
+        if not _grad_enabled:
+            return _node(out, "", (), (), None)
+        return _node(out, op.name, (x,), op.rule(FLOAT_MATH, a, out, c), c)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        raise _domain_error(op, a, c=c) from None
+
+
+def _lift(number: float, op: Op) -> Value:
+    """Turn a plain number operand into a constant leaf."""
+    if number.__class__ in _Number:
+        return Value(number)
+    if isinstance(number, numbers.Real) and not isinstance(number, bool):
+        return Value(number)
+    raise TypeError(
+        f"unsupported operand for {op.describe('Value', 'y')}: y is {type(number).__name__} "
+        f"({number!r}); Value arithmetic takes a Value or a real number (int, float)"
+    )
+
+
+def _to_float(data: Any, where: str) -> float:
+    """Check ``data`` is a finite real number and return it as a float.
+
+    ``where`` names the call in error messages: ``"Value"`` reads ``Value('3')``,
+    anything else is used as it is (``"x ** '2'"``).
+    """
+    if data.__class__ is float and data - data == 0.0:  # false for inf and nan
+        return data  # type: ignore[no-any-return]
+    if where == "Value":
+        where = f"Value({data!r})"
+    if isinstance(data, bool) or not isinstance(data, numbers.Real):
+        if isinstance(data, Value):
+            hint = "it is already a Value: use it directly, or .detach() for a new leaf"
+        elif isinstance(data, bool):
+            hint = "bool is refused as a likely mistake: pass 1.0 or 0.0"
+        elif isinstance(data, complex):
+            hint = "complex numbers are not supported: autograd_lite works on real scalars"
+        elif isinstance(data, str):
+            hint = f"convert it first, e.g. float({data!r})"
+        else:
+            hint = "pass a single real number"
+        raise TypeError(
+            f"{where}: expected a real number (int, float, Fraction, numpy scalar), "
+            f"got {type(data).__name__}; {hint}"
+        )
+    try:
+        number = float(data)
+    except OverflowError:
+        raise ValueError(f"{where}: too large for a float") from None
+    if not math.isfinite(number):
+        raise ValueError(
+            f"{where}: data must be finite; inf and nan would make every "
+            "gradient that touches it meaningless"
+        )
+    return number
+
+
+def _domain_error(op: Op, a: float, b: float | None = None, c: float | None = None) -> ValueError:
+    """A ValueError that names the op, the offending operands and the domain."""
+    call = op.describe(_operand(a), _operand(b), _operand(c))
+    domain = op.domain or "finite results"
+    return ValueError(
+        f"{call}: {op.name} is defined (with a finite derivative) for {domain}"
+    )
+
+
+def _operand(number: float | None) -> str:
+    return f"({number!r})" if number is not None and number < 0 else repr(number)
+
+
+def _value_pow(x: Value, c: Any) -> Value:
+    return x**c
+
+
+#: Value versions of the functions derivative rules call (for create_graph=True).
+VALUE_MATH = SimpleNamespace(
+    exp=Value.exp,
+    log=Value.log,
+    sin=Value.sin,
+    cos=Value.cos,
+    pow=_value_pow,
+    step=lambda x: FLOAT_MATH.step(x.data),
+    sign=lambda x: FLOAT_MATH.sign(x.data),
+)
+
+_ADD, _SUB, _MUL, _DIV, _NEG = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["neg"]
+_POW, _RPOW, _VPOW = OPS["pow"], OPS["rpow"], OPS["vpow"]
+_EXP, _LOG, _SQRT, _TANH, _SIGMOID = OPS["exp"], OPS["log"], OPS["sqrt"], OPS["tanh"], OPS["sigmoid"]
+_RELU, _SIN, _COS, _ABS = OPS["relu"], OPS["sin"], OPS["cos"], OPS["abs"]
+
+from autograd_lite import autodiff as _autodiff  # noqa: E402  (autodiff imports Value)
