@@ -10,6 +10,7 @@ cannot disagree.
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -273,15 +274,26 @@ def _as_argnums(argnums: int | tuple[int, ...], n_args: int) -> tuple[int, ...]:
     return tuple(i % n_args for i in nums)
 
 
-def _call(fn: Callable[..., Any], args: tuple[Any, ...], nums: tuple[int, ...]) -> tuple[Any, list[Value], bool]:
-    """Call ``fn`` with the differentiated arguments as Values."""
+def _call(
+    fn: Callable[..., Any], args: tuple[Any, ...], nums: tuple[int, ...]
+) -> tuple[Any, list[Value], bool]:
+    """Call ``fn`` with its number arguments as Values; return (out, inputs, nested).
+
+    Arguments not being differentiated are Values too (constants), so ``fn`` can
+    use Value methods on every argument; other objects pass through untouched.
+    """
     nested = any(isinstance(args[i], Value) for i in nums)
-    values = list(args)
-    inputs: list[Value] = []
+    values = [
+        Value(a, label=f"arg{i}") if isinstance(a, numbers.Real) and not isinstance(a, bool) else a
+        for i, a in enumerate(args)
+    ]
     for i in nums:
-        v = args[i] if isinstance(args[i], Value) else Value(args[i], label=f"arg{i}")
-        values[i] = v
-        inputs.append(v)
+        if not isinstance(values[i], Value):
+            raise TypeError(
+                f"argument {i} is {type(args[i]).__name__} ({args[i]!r}): only real numbers "
+                "(or Values) can be differentiated"
+            )
+    inputs = [values[i] for i in nums]
     if nested:
         return fn(*values), inputs, nested
     with _value_grad_enabled(True):

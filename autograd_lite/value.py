@@ -221,8 +221,8 @@ def _unary(op: Op, x: Value) -> Value:
         if not _grad_enabled:
             return _node(out, "", (), (), None)
         return _node(out, op.name, (x,), op.rule(FLOAT_MATH, a, out), None)
-    except (ValueError, OverflowError, ZeroDivisionError):
-        raise _domain_error(op, a) from None
+    except (ValueError, OverflowError, ZeroDivisionError) as error:
+        raise _domain_error(op, error, a) from None
 
 
 def _binary(op: Op, x: Value, y: Value | float) -> Value:
@@ -235,8 +235,8 @@ def _binary(op: Op, x: Value, y: Value | float) -> Value:
         if not _grad_enabled:
             return _node(out, "", (), (), None)
         return _node(out, op.name, (x, y), op.rule(FLOAT_MATH, a, b, out), None)  # type: ignore[arg-type]
-    except (ValueError, OverflowError, ZeroDivisionError):
-        raise _domain_error(op, a, b) from None
+    except (ValueError, OverflowError, ZeroDivisionError) as error:
+        raise _domain_error(op, error, a, b) from None
 
 
 def _with_constant(op: Op, x: Value, c: float) -> Value:
@@ -247,8 +247,8 @@ def _with_constant(op: Op, x: Value, c: float) -> Value:
         if not _grad_enabled:
             return _node(out, "", (), (), None)
         return _node(out, op.name, (x,), op.rule(FLOAT_MATH, a, out, c), c)
-    except (ValueError, OverflowError, ZeroDivisionError):
-        raise _domain_error(op, a, c=c) from None
+    except (ValueError, OverflowError, ZeroDivisionError) as error:
+        raise _domain_error(op, error, a, c=c) from None
 
 
 def _lift(number: float, op: Op) -> Value:
@@ -300,17 +300,20 @@ def _to_float(data: Any, where: str) -> float:
     return number
 
 
-def _domain_error(op: Op, a: float, b: float | None = None, c: float | None = None) -> ValueError:
+def _domain_error(
+    op: Op, error: Exception, a: float, b: float | None = None, c: float | None = None
+) -> ValueError:
     """A ValueError that names the op, the offending operands and the domain."""
-    call = op.describe(_operand(a), _operand(b), _operand(c))
+    infix = op.template.startswith("{")
+    call = op.describe(_operand(a, infix), _operand(b, infix), _operand(c, infix))
+    if isinstance(error, OverflowError):
+        return ValueError(f"{call}: the result overflows a float (the largest is about 1.8e308)")
     domain = op.domain or "finite results"
-    return ValueError(
-        f"{call}: {op.name} is defined (with a finite derivative) for {domain}"
-    )
+    return ValueError(f"{call}: {op.name} is defined (with a finite derivative) for {domain}")
 
 
-def _operand(number: float | None) -> str:
-    return f"({number!r})" if number is not None and number < 0 else repr(number)
+def _operand(number: float | None, infix: bool) -> str:
+    return f"({number!r})" if infix and number is not None and number < 0 else repr(number)
 
 
 def _value_pow(x: Value, c: Any) -> Value:

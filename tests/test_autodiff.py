@@ -1,0 +1,492 @@
+"""Backpropagation and the functional API: the classic bugs of scalar engines,
+random expressions against PyTorch, accumulation semantics, no_grad, and
+non-finite gradients."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd_lite import (
+    Value,
+    grad,
+    hessian,
+    is_grad_enabled,
+    no_grad,
+    topological_order,
+    value_and_grad,
+    zero_grad,
+)
+from tests.ops_reference import ON_VALUES, in_torch
+
+# -- the classic bugs, by name ------------------------------------------------------
+
+
+def test_shared_node_z_times_z() -> None:
+    x = Value(2.0)
+    z = 3 * x
+    y = z * z
+    y.backward()
+    assert x.grad == 36.0  # dy/dx = 18x, not 9x (micrograd's first version)
+    assert z.grad == 12.0
+
+
+def test_x_plus_x_times_x() -> None:
+    x = Value(3.0)
+    y = (x + x) * x
+    y.backward()
+    assert x.grad == 12.0  # d(2x^2)/dx = 4x
+
+
+def test_a_plus_a() -> None:
+    a = Value(-4.0)
+    b = a + a
+    b.backward()
+    assert a.grad == 2.0
+
+
+def test_diamond() -> None:
+    x = Value(2.0)
+    a = x * 3
+    b = x.sin()
+    y = a * b
+    y.backward()
+    assert x.grad == pytest.approx(3 * math.sin(2.0) + 6 * math.cos(2.0), rel=1e-15)
+
+
+def test_million_node_chain_at_the_default_recursion_limit() -> None:
+    assert sys.getrecursionlimit() <= 10_000
+    x = Value(0.3)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    y.backward()
+    assert x.grad == 1.0
+    assert y.data == pytest.approx(1_000_000.3)
+
+
+def test_deep_tanh_chain_matches_the_product_of_local_derivatives() -> None:
+    x = Value(0.2)
+    y = x
+    expected = 1.0
+    for _ in range(100_000):
+        y = (0.9 * y + 0.1).tanh()
+        expected *= 0.9 * (1 - y.data**2)
+    y.backward()
+    assert x.grad == pytest.approx(expected, rel=1e-9)
+
+
+def test_sum_of_100000_terms() -> None:
+    xs = [Value(float(i)) for i in range(100_000)]
+    total = Value(0.0)
+    for i, x in enumerate(xs):
+        total = total + x * (i % 7)
+    total.backward()
+    assert all(x.grad == i % 7 for i, x in enumerate(xs))
+
+
+def test_gradients_accumulate_exactly_at_shared_nodes() -> None:
+    x = Value(0.1)
+    terms = [x * 0.1 for _ in range(10)]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    total.backward()
+    expected = 0.0
+    for _ in range(10):
+        expected += 1.0 * 0.1
+    assert x.grad == expected  # the same float additions, in the same order
+
+
+def test_topological_order_puts_parents_first() -> None:
+    x, y = Value(1.0), Value(2.0)
+    z = (x * y + x).exp()
+    order = topological_order(z)
+    position = {id(n): i for i, n in enumerate(order)}
+    assert order[-1] is z
+    for node in order:
+        for p in node.parents:
+            assert position[id(p)] < position[id(node)]
+    assert len(order) == len({id(n) for n in order})
+
+
+# -- random expressions against PyTorch ----------------------------------------------
+
+UNARY = ["neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "abs", "pow", "rpow"]
+BINARY = ["add", "sub", "mul", "div", "vpow"]
+POW_CONSTANTS = [2.0, 3.0, 0.5, -1.0, 1.5]
+RPOW_CONSTANTS = [2.0, 0.5, 3.0]
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> tuple[list[float], list[tuple[Any, ...]]]:
+    """Inputs and a list of steps; each step applies an op to earlier nodes (reuse
+    of earlier nodes makes shared nodes), up to 8 levels deep."""
+    n_inputs = draw(st.integers(1, 3))
+    inputs = draw(st.lists(st.floats(-3, 3), min_size=n_inputs, max_size=n_inputs))
+    steps = []
+    depth = [0] * n_inputs
+    for _ in range(draw(st.integers(1, 14))):
+        n = len(depth)
+        if draw(st.booleans()):
+            name = draw(st.sampled_from(UNARY))
+            i = draw(st.integers(0, n - 1))
+            c = None
+            if name == "pow":
+                c = draw(st.sampled_from(POW_CONSTANTS))
+            elif name == "rpow":
+                c = draw(st.sampled_from(RPOW_CONSTANTS))
+            steps.append((name, (i,), c))
+            depth.append(depth[i] + 1)
+        else:
+            name = draw(st.sampled_from(BINARY))
+            i, j = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
+            steps.append((name, (i, j), None))
+            depth.append(max(depth[i], depth[j]) + 1)
+        if depth[-1] > 8:
+            steps.pop()
+            depth.pop()
+    return inputs, steps
+
+
+def _safe_step(name: str, args: list[float], c: float | None, kink_margin: float) -> str:
+    """The op to run at this step: the drawn one if it is well inside its domain,
+    else tanh (defined everywhere), so both engines run the same program."""
+    x = args[0]
+    ok = {
+        "log": x > 1e-3,
+        "sqrt": x > 1e-3,
+        "exp": x < 20,
+        "div": len(args) > 1 and abs(args[-1]) > 1e-3,
+        "vpow": x > 1e-3 and len(args) > 1 and abs(args[-1]) < 4 and abs(x) < 50,
+        "pow": c is not None and (x > 1e-3 if c != int(c) or c < 0 else True) and abs(x) < 1e3,
+        "rpow": abs(x) < 20,
+        "relu": abs(x) > kink_margin,
+        "abs": abs(x) > kink_margin,
+    }.get(name, True)
+    return name if ok else "tanh"
+
+
+def _run(
+    program: tuple[list[float], list[tuple[Any, ...]]],
+    apply: Callable[..., Any],
+    leaf: Callable[[float], Any],
+    data: Callable[[Any], float],
+    kink_margin: float = 1e-9,
+    forced: list[str] | None = None,
+) -> tuple[list[Any], Any, list[str]]:
+    """Run the program; ``forced`` replays the op choices of an earlier run."""
+    inputs, steps = program
+    nodes = [leaf(v) for v in inputs]
+    choices = []
+    for k, (name, idx, c) in enumerate(steps):
+        args = [nodes[i] for i in idx]
+        if forced is not None:
+            chosen = forced[k]
+        else:
+            chosen = _safe_step(name, [data(a) for a in args], c, kink_margin)
+        choices.append(chosen)
+        if chosen != name:
+            args = args[:1]
+            c = None
+        nodes.append(apply(chosen, args, c))
+    # Sum every node into the root so all of them, and all sharing, matter.
+    root = nodes[0]
+    for n in nodes[1:]:
+        root = root + n.tanh() if hasattr(n, "tanh") else root + n
+    return nodes[: len(inputs)], root, choices
+
+
+@given(programs())
+def test_random_expressions_match_torch(torch, program) -> None:
+    fns = in_torch(torch)
+
+    def ours(name: str, args: list[Value], c: float | None) -> Value:
+        return ON_VALUES[name](*args, c) if c is not None else ON_VALUES[name](*args)
+
+    def theirs(name: str, args: list[Any], c: float | None) -> Any:
+        return fns[name](*args, c) if c is not None else fns[name](*args)
+
+    xs, root, choices = _run(program, ours, Value, lambda v: v.data)
+    root.backward()
+    ts, t_root, _ = _run(
+        program,
+        theirs,
+        lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True),
+        lambda t: t.item(),
+        forced=choices,
+    )
+    t_root.backward()
+    assert root.data == pytest.approx(t_root.item(), rel=1e-12)
+    scale = max([1.0] + [abs(t.grad.item()) for t in ts])
+    for x, t in zip(xs, ts):
+        assert math.isclose(x.grad, t.grad.item(), rel_tol=1e-9, abs_tol=1e-12 * scale)
+
+
+@given(programs())
+def test_random_expressions_match_central_differences(program) -> None:
+    def ours(name: str, args: list[Value], c: float | None) -> Value:
+        return ON_VALUES[name](*args, c) if c is not None else ON_VALUES[name](*args)
+
+    # Kinks are tested in test_ops; here relu and abs are kept well away from them.
+    xs, root, choices = _run(program, ours, Value, lambda v: v.data, kink_margin=0.05)
+    root.backward()
+    inputs = program[0]
+    h = 1e-6
+    for i, x in enumerate(xs):
+        up, down = list(inputs), list(inputs)
+        up[i] += h
+        down[i] -= h
+        try:
+            with no_grad():
+                fu = _run((up, program[1]), ours, Value, float, forced=choices)[1].data
+                fd = _run((down, program[1]), ours, Value, float, forced=choices)[1].data
+        except ValueError:
+            continue  # the step left an op's domain; the torch test covers this point
+        numeric = (fu - fd) / (2 * h)
+        assert x.grad == pytest.approx(numeric, rel=1e-4, abs=1e-4)
+
+
+# -- accumulation semantics across calls ---------------------------------------------
+
+
+def test_leaves_accumulate_and_intermediates_are_recomputed() -> None:
+    x = Value(3.0, label="x")
+    z = x * 2
+    y = z * x
+    y.backward()
+    assert (x.grad, z.grad) == (12.0, 3.0)
+    y2 = z * 5
+    y2.backward()  # another root sharing x: gradients add up, as for a mini-batch
+    assert x.grad == 22.0
+    assert z.grad == 5.0
+
+
+def test_backward_twice_on_the_same_root_warns_with_the_consequence() -> None:
+    x = Value(2.0, label="x")
+    y = x * x + x
+    y.backward()
+    with pytest.warns(UserWarning, match=r"x\.grad now 10\.0, was 5\.0.*zero_grad"):
+        y.backward()
+    zero_grad(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y.backward()  # zeroed: no warning
+    assert x.grad == 5.0
+
+
+def test_zero_grad_clears_the_whole_graph() -> None:
+    x = Value(1.5)
+    y = (x * x).sin()
+    y.backward()
+    zero_grad(y)
+    assert all(n.grad == 0.0 for n in topological_order(y))
+
+
+def test_backward_with_a_seed() -> None:
+    x = Value(2.0)
+    y = x * x
+    y.backward(0.5)
+    assert x.grad == 2.0
+
+
+def test_backward_on_a_leaf() -> None:
+    x = Value(2.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+@pytest.mark.parametrize("seed", ["1", None, True])
+def test_backward_rejects_a_bad_seed(seed: object) -> None:
+    with pytest.raises(TypeError, match="seed gradient must be a real number"):
+        Value(1.0).backward(seed)  # type: ignore[arg-type]
+
+
+def test_backward_rejects_an_unknown_nonfinite_mode() -> None:
+    with pytest.raises(ValueError, match="nonfinite='ignore'"):
+        Value(1.0).backward(nonfinite="ignore")  # type: ignore[arg-type]
+
+
+# -- non-finite values and gradients --------------------------------------------------
+
+
+def test_non_finite_root_names_the_first_overflowing_node() -> None:
+    a = Value(1e200, label="a")
+    y = (a * a).tanh() * 0 + a * a
+    with pytest.raises(FloatingPointError, match=r"root is inf.*mul: 1e\+200 \* 1e\+200 = inf"):
+        y.backward()
+
+
+def test_non_finite_gradient_is_an_error_naming_the_node() -> None:
+    x = Value(1e-300, label="x")
+    y = x.log() * 1e10  # finite, but dy/dx = 1e10 / 1e-300 overflows
+    with pytest.raises(FloatingPointError, match=r"gradient became inf at leaf 'x'"):
+        y.backward()
+
+
+def test_a_saturated_overflow_is_not_an_error() -> None:
+    a = Value(1e200)
+    y = (a * a).tanh()  # tanh(inf) = 1 and its derivative 0: the limits are right
+    y.backward()
+    assert (y.data, a.grad) == (1.0, 0.0)
+
+
+def test_non_finite_can_be_a_warning() -> None:
+    x = Value(1e-300)
+    y = x.log() * 1e10
+    with pytest.warns(RuntimeWarning, match="gradient became inf"):
+        y.backward(nonfinite="warn")
+    assert x.grad == math.inf
+
+
+# -- no_grad and detach ---------------------------------------------------------------
+
+
+def test_no_grad_builds_no_graph_and_restores_the_mode() -> None:
+    x = Value(2.0)
+    with no_grad():
+        assert not is_grad_enabled()
+        y = (x * x).tanh() + 1
+    assert is_grad_enabled()
+    assert (y.parents, y.local_grads, y.op) == ((), (), "")
+    assert y.data == pytest.approx(math.tanh(4.0) + 1)
+
+
+def test_no_grad_as_a_decorator_and_restored_after_an_exception() -> None:
+    @no_grad()
+    def f(v: Value) -> Value:
+        return v * 3
+
+    assert f(Value(1.0)).parents == ()
+    with pytest.raises(ValueError), no_grad():
+        Value(-1.0).log()
+    assert is_grad_enabled()
+
+
+def test_no_grad_is_measurably_faster() -> None:
+    def work() -> None:
+        y = Value(0.5)
+        for _ in range(20_000):
+            y = (y * 0.9 + 0.1).tanh()
+
+    def best(run: Callable[[], None]) -> float:
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - t)
+        return min(times)
+
+    def without() -> None:
+        with no_grad():
+            work()
+
+    assert best(without) < best(work)
+
+
+# -- functional API and higher derivatives -------------------------------------------
+
+
+def test_grad_of_a_function_of_numbers() -> None:
+    assert grad(lambda x, y: x * y + x.sin())(2.0, 3.0) == pytest.approx(3 + math.cos(2.0))
+    assert grad(lambda x, y: x * y + x.sin(), argnums=1)(2.0, 3.0) == 2.0
+    gx, gy = grad(lambda x, y: x * y + x.sin(), argnums=(0, 1))(2.0, 3.0)
+    assert (gx, gy) == (pytest.approx(3 + math.cos(2.0)), 2.0)
+
+
+def test_value_and_grad() -> None:
+    v, g = value_and_grad(lambda x: x**2)(3.0)
+    assert (v, g) == (9.0, 6.0)
+    assert isinstance(v, float)
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "second"),
+    [
+        (lambda x: x**3, 2.0, 12.0),
+        (lambda x: x.sin(), 0.7, -math.sin(0.7)),
+        (lambda x: x.tanh(), 0.3, -2 * math.tanh(0.3) * (1 - math.tanh(0.3) ** 2)),
+        (lambda x: x.exp() * x, 1.0, 3 * math.e),
+        (lambda x: x.sigmoid(), 0.4, None),
+    ],
+)
+def test_second_derivatives(f, x: float, second: float | None) -> None:
+    ours = grad(grad(f))(x)
+    if second is None:
+        s = 1 / (1 + math.exp(-x))
+        second = s * (1 - s) * (1 - 2 * s)
+    assert ours == pytest.approx(second, rel=1e-12)
+
+
+def test_third_derivative() -> None:
+    assert grad(grad(grad(lambda x: x**4)))(2.0) == pytest.approx(48.0)
+
+
+def test_hessian_of_x2y_plus_y3() -> None:
+    h = hessian(lambda x, y: x**2 * y + y**3)(1.5, -2.0)
+    assert h == [[2 * -2.0, 2 * 1.5], [2 * 1.5, 6 * -2.0]]
+
+
+def test_hessian_matches_torch(torch) -> None:
+    def f(x, y, z):
+        return (x * y).sin() + z.exp() * x - (y / z) ** 2
+
+    ours = hessian(f)(0.3, -1.2, 0.8)
+    args = tuple(torch.tensor(v) for v in (0.3, -1.2, 0.8))
+    theirs = torch.autograd.functional.hessian(
+        lambda x, y, z: torch.sin(x * y) + torch.exp(z) * x - (y / z) ** 2, args
+    )
+    for i in range(3):
+        for j in range(3):
+            assert ours[i][j] == pytest.approx(theirs[i][j].item(), rel=1e-12)
+
+
+def test_functional_api_leaves_existing_grads_alone() -> None:
+    x = Value(2.0)
+    (x * x).backward()
+    assert grad(lambda v: v * 10)(x) is not None
+    assert x.grad == 4.0
+
+
+def test_grad_of_a_constant_function_is_zero() -> None:
+    assert grad(lambda x: 5.0)(1.0) == 0.0
+    assert grad(lambda x, y: y * 2)(1.0, 3.0) == 0.0
+    assert hessian(lambda x, y: x + y)(1.0, 2.0) == [[0.0, 0.0], [0.0, 0.0]]
+
+
+def test_grad_works_inside_no_grad() -> None:
+    with no_grad():
+        assert grad(lambda x: x * x)(3.0) == 6.0
+
+
+@pytest.mark.parametrize(
+    ("argnums", "error"), [(2, ValueError), ((), TypeError), ("0", TypeError), ((0, 5), ValueError)]
+)
+def test_bad_argnums(argnums: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match="argnums"):
+        grad(lambda x, y: x * y, argnums=argnums)(1.0, 2.0)
+
+
+def test_grad_needs_a_scalar_result() -> None:
+    with pytest.raises(TypeError, match="must return a scalar"):
+        grad(lambda x: [x, x])(1.0)
+
+
+def test_backward_create_graph_gives_differentiable_grads() -> None:
+    x = Value(1.5)
+    y = x**3
+    y.backward(create_graph=True)
+    dydx = x.grad
+    assert isinstance(dydx, Value)
+    assert dydx.data == pytest.approx(3 * 1.5**2)
+    x.grad = 0.0
+    dydx.backward()
+    assert x.grad == pytest.approx(6 * 1.5)
