@@ -102,7 +102,7 @@ def backpropagate(
             node.grad = 0.0
     root.grad = root.grad + seed if not root.parents else seed
     if create_graph:
-        root.grad = Value(root.grad)
+        root.grad = Value(root.grad)  # type: ignore[assignment]  # grads are Values in this mode
 
     checksum = 0.0  # stays finite unless some gradient is inf or nan
     for node in reversed(order):
@@ -301,12 +301,16 @@ def _call(
 
 
 @overload
-def value_and_grad(fn: Callable[..., Any], argnums: int = 0) -> Callable[..., tuple[float, float]]: ...
+def value_and_grad(
+    fn: Callable[..., Any], argnums: int = 0
+) -> Callable[..., tuple[float, float]]: ...
 @overload
 def value_and_grad(
     fn: Callable[..., Any], argnums: tuple[int, ...]
 ) -> Callable[..., tuple[float, tuple[float, ...]]]: ...
-def value_and_grad(fn: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable[..., Any]:
+def value_and_grad(
+    fn: Callable[..., Any], argnums: int | tuple[int, ...] = 0
+) -> Callable[..., Any]:
     """Turn ``fn`` into a function returning ``(fn(*args), gradient)``.
 
     ``fn`` takes numbers and returns a scalar; inside it, the differentiated
@@ -347,7 +351,7 @@ def grad(fn: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable
         >>> grad(grad(lambda x: x ** 3))(2.0)
         12.0
     """
-    vg = value_and_grad(fn, argnums)  # type: ignore[call-overload]
+    vg: Callable[..., Any] = value_and_grad(fn, argnums)
 
     def wrapped(*args: Any) -> Any:
         return vg(*args)[1]
@@ -381,4 +385,3 @@ def hessian(fn: Callable[..., Any]) -> Callable[..., list[list[float]]]:
         return [[float(h) for h in row] for row in rows]
 
     return wrapped
-

@@ -83,7 +83,8 @@ class GradcheckReport:
         table = self._table()
         head = "".join(f"<th>{html.escape(c)}</th>" for c in table[0])
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in table[1:]
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in table[1:]
         )
         verdict = "PASSED" if self.passed else "FAILED"
         return f"<table><tr>{head}</tr>{body}</table><p><b>{verdict}</b></p>"
@@ -144,7 +145,9 @@ def _verdict(
     """Judge one input; ``at(offset)`` evaluates fn with this input shifted."""
     fu, fd = at(eps), at(-eps)
     if f0 is None or (fu is None and fd is None):
-        return GradcheckRow(name, x, a, math.nan, math.nan, MISMATCH, "cannot evaluate fn near this point")
+        return GradcheckRow(
+            name, x, a, math.nan, math.nan, MISMATCH, "cannot evaluate fn near this point"
+        )
     if fu is None or fd is None:
         numeric = (f0 - fd) / eps if fu is None else (fu - f0) / eps  # type: ignore[operator]
         side = "left" if fu is None else "right"
@@ -165,7 +168,9 @@ def _verdict(
                 tol = atol + rtol * max(abs(lo), abs(hi))
                 note = f"left slope {left:.6g}, right slope {right:.6g}"
                 if lo - tol <= a <= hi + tol:
-                    return GradcheckRow(name, x, a, numeric, err, KINK, note + "; the engine's value lies between")
+                    return GradcheckRow(
+                        name, x, a, numeric, err, KINK, note + "; the engine's value lies between"
+                    )
                 return GradcheckRow(name, x, a, numeric, err, MISMATCH, note)
     if err <= atol + rtol * abs(numeric):
         return GradcheckRow(name, x, a, numeric, err, OK)

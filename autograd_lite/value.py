@@ -53,7 +53,7 @@ class Value:
         7.0
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "attr", "__weakref__")
+    __slots__ = ("__weakref__", "attr", "data", "grad", "label", "local_grads", "op", "parents")
 
     data: float
     grad: float
@@ -63,7 +63,7 @@ class Value:
     local_grads: tuple[float, ...]
     attr: float | None
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(self, data: float | numbers.Real, label: str = "") -> None:
         """Make a leaf holding ``data`` (any real number, stored as a float)."""
         self.data = _to_float(data, "Value")
         if label.__class__ is not str:
@@ -200,7 +200,11 @@ class Value:
 
 
 def _node(
-    data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[Any, ...], attr: float | None
+    data: float,
+    op: str,
+    parents: tuple[Value, ...],
+    local_grads: tuple[Any, ...],
+    attr: float | None,
 ) -> Value:
     """Make a non-leaf node without re-validating ``data`` (op results are floats)."""
     out: Value = _new(Value)
@@ -225,21 +229,22 @@ def _unary(op: Op, x: Value) -> Value:
         raise _domain_error(op, error, a) from None
 
 
-def _binary(op: Op, x: Value, y: Value | float) -> Value:
+def _binary(op: Op, x: Value, y: Any) -> Value:
+    # y is typed Any: a Value, or a number that _lift checks and wraps.
     if y.__class__ is not Value:
         y = _lift(y, op)
     a = x.data
-    b = y.data  # type: ignore[union-attr]
+    b = y.data
     try:
         out = op.forward(a, b)
         if not _grad_enabled:
             return _node(out, "", (), (), None)
-        return _node(out, op.name, (x, y), op.rule(FLOAT_MATH, a, b, out), None)  # type: ignore[arg-type]
+        return _node(out, op.name, (x, y), op.rule(FLOAT_MATH, a, b, out), None)
     except (ValueError, OverflowError, ZeroDivisionError) as error:
         raise _domain_error(op, error, a, b) from None
 
 
-def _with_constant(op: Op, x: Value, c: float) -> Value:
+def _with_constant(op: Op, x: Value, c: Any) -> Value:
     c = _to_float(c, op.describe("x", c=repr(c)))
     a = x.data
     try:
@@ -251,7 +256,7 @@ def _with_constant(op: Op, x: Value, c: float) -> Value:
         raise _domain_error(op, error, a, c=c) from None
 
 
-def _lift(number: float, op: Op) -> Value:
+def _lift(number: Any, op: Op) -> Value:
     """Turn a plain number operand into a constant leaf."""
     if number.__class__ in _Number:
         return Value(number)
@@ -270,7 +275,7 @@ def _to_float(data: Any, where: str) -> float:
     anything else is used as it is (``"x ** '2'"``).
     """
     if data.__class__ is float and data - data == 0.0:  # false for inf and nan
-        return data  # type: ignore[no-any-return]
+        return data
     if where == "Value":
         where = f"Value({data!r})"
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
@@ -317,7 +322,7 @@ def _operand(number: float | None, infix: bool) -> str:
 
 
 def _value_pow(x: Value, c: Any) -> Value:
-    return x**c
+    return x.__pow__(c)
 
 
 #: Value versions of the functions derivative rules call (for create_graph=True).
@@ -333,7 +338,13 @@ VALUE_MATH = SimpleNamespace(
 
 _ADD, _SUB, _MUL, _DIV, _NEG = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["neg"]
 _POW, _RPOW, _VPOW = OPS["pow"], OPS["rpow"], OPS["vpow"]
-_EXP, _LOG, _SQRT, _TANH, _SIGMOID = OPS["exp"], OPS["log"], OPS["sqrt"], OPS["tanh"], OPS["sigmoid"]
+_EXP, _LOG, _SQRT, _TANH, _SIGMOID = (
+    OPS["exp"],
+    OPS["log"],
+    OPS["sqrt"],
+    OPS["tanh"],
+    OPS["sigmoid"],
+)
 _RELU, _SIN, _COS, _ABS = OPS["relu"], OPS["sin"], OPS["cos"], OPS["abs"]
 
 from autograd_lite import autodiff as _autodiff  # noqa: E402  (autodiff imports Value)

@@ -54,7 +54,8 @@ def test_one_sided_near_a_domain_edge() -> None:
 def test_renders_as_text_and_html() -> None:
     report = gradcheck(lambda x: x * x, 3.0)
     text = str(report)
-    assert "analytic" in text and "PASSED" in text
+    assert "analytic" in text
+    assert "PASSED" in text
     assert "<table>" in report._repr_html_()
 
 

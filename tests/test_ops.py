@@ -26,7 +26,8 @@ def test_rows_are_complete() -> None:
     for op in OPS.values():
         assert op.arity in (1, 2)
         assert len(op.formulas) == op.arity, op.name
-        assert op.symbol and op.template
+        assert op.symbol
+        assert op.template
         assert ("{c}" in op.template) == op.has_constant, op.name
 
 

@@ -95,12 +95,14 @@ def test_constants_become_leaves_in_argument_order() -> None:
 @pytest.mark.parametrize("other", ["3", None, [1.0], True, 1j])
 def test_arithmetic_with_a_non_number_is_a_type_error(other: object) -> None:
     x = Value(1.0)
-    with pytest.raises(TypeError, match=r"Value arithmetic takes a Value or a real number|expected"):
+    with pytest.raises(
+        TypeError, match=r"Value arithmetic takes a Value or a real number|expected"
+    ):
         x + other  # type: ignore[operator]
     with pytest.raises(TypeError):
         x * other  # type: ignore[operator]
     with pytest.raises(TypeError):
-        x ** other  # type: ignore[operator]
+        x**other  # type: ignore[operator]
 
 
 def test_parents_keep_duplicates_in_order() -> None:
@@ -127,7 +129,10 @@ def test_detach_makes_a_new_leaf() -> None:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: Value(-2.0).log(), "log(-2.0): log is defined (with a finite derivative) for x > 0"),
+        (
+            lambda: Value(-2.0).log(),
+            "log(-2.0): log is defined (with a finite derivative) for x > 0",
+        ),
         (lambda: Value(0.0).log(), "log(0.0)"),
         (lambda: Value(-1.0).sqrt(), "sqrt(-1.0)"),
         (lambda: Value(0.0).sqrt(), "at x = 0 the derivative is infinite"),
@@ -143,14 +148,14 @@ def test_detach_makes_a_new_leaf() -> None:
     ],
 )
 def test_domain_errors_name_the_op_and_value(make, message: str) -> None:
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=r"is defined|overflows") as info:
         make()
     assert message in str(info.value)
 
 
 def test_no_complex_and_no_nan_silently() -> None:
     for make in (lambda: Value(-1.0) ** 0.5, lambda: Value(-1.0).log()):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="is defined"):
             make()
 
 

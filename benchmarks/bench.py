@@ -1,0 +1,324 @@
+"""Speed and memory of autograd_lite against micrograd (and PyTorch on scalars).
+
+Runs the same workloads on each engine in one process, interleaved round by
+round, and prints ratios of median times (how many times faster autograd_lite
+is). Each timed step ends with ``gc.collect()``, so every engine pays for
+freeing its own graph: micrograd's closures make reference cycles that only the
+cycle collector frees, and without this its garbage would be collected (and
+timed) inside whichever engine ran next.
+
+Usage:
+    pip install -e ".[bench,torch]"
+    python benchmarks/bench.py            # all workloads (a few minutes)
+    python benchmarks/bench.py --quick    # fewer rounds, no 1,000,000-step chain
+
+Workloads:
+    1. micrograd's demo training step: MLP 2-16-16-1 (ReLU), 100 moons points,
+       max-margin loss + 1e-4 L2, forward + backward + SGD update. Both engines
+       start from the same weights and must produce the same losses.
+    2. a deep chain x = tanh(0.9*x + 0.1), forward + backward.
+    3. a wide sum of 100,000 products w_i * x_i, forward + backward.
+    4. memory per live graph node (tracemalloc), on the training step's graph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+from autograd_lite.datasets import moons
+
+import autograd_lite
+from autograd_lite import Value, topological_order
+from autograd_lite.nn import MLP
+
+try:
+    import micrograd.engine as mg_engine
+    import micrograd.nn as mg_nn
+except ImportError:  # pragma: no cover - a usage error, reported below
+    sys.exit('micrograd is not installed: pip install -e ".[bench]"')
+
+
+def _micrograd_tanh(self: Any) -> Any:
+    """tanh for micrograd, written the way micrograd writes its ops (its PyPI
+    release has relu only; this is the version from karpathy's lecture)."""
+    t = math.tanh(self.data)
+    out = mg_engine.Value(t, (self,), "tanh")
+
+    def _backward() -> None:
+        self.grad += (1 - t * t) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+mg_engine.Value.tanh = _micrograd_tanh  # type: ignore[attr-defined]
+
+
+def timed(run: Callable[[], Any]) -> float:
+    """Seconds for run() plus freeing what it left behind."""
+    gc.collect()
+    start = time.perf_counter()
+    run()
+    gc.collect()
+    return time.perf_counter() - start
+
+
+def interleave(contenders: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
+    """Median seconds of each contender, run in turn each round."""
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, run in contenders.items():
+            times[name].append(timed(run))
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+# -- 1. the training step ---------------------------------------------------------------
+
+
+def training_step(
+    model: Any, value: Callable[[float], Any], X: list[list[float]], y: list[int], k: int
+) -> float:
+    """micrograd's demo step, written once for every engine."""
+    inputs = [[value(a) for a in row] for row in X]
+    scores = [model(row) for row in inputs]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+    total = data_loss + reg_loss
+    model.zero_grad()
+    total.backward()
+    lr = 1.0 - 0.9 * k / 100
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return float(total.data)
+
+
+class TorchScalarMLP:
+    """micrograd's MLP on 0-dim float64 tensors: PyTorch used as a scalar engine."""
+
+    def __init__(self, torch: Any, source: Any) -> None:
+        self.torch = torch
+        self.layers = [
+            [([torch.tensor(w.data, requires_grad=True) for w in n.w],
+              torch.tensor(n.b.data, requires_grad=True), n.nonlin) for n in layer.neurons]
+            for layer in source.layers
+        ]  # fmt: skip
+
+    def __call__(self, x: list[Any]) -> Any:
+        for layer in self.layers:
+            out = []
+            for w, b, nonlin in layer:
+                act = b
+                for wi, xi in zip(w, x):
+                    act = act + wi * xi
+                out.append(act.relu() if nonlin else act)
+            x = out
+        return x[0]
+
+    def parameters(self) -> list[Any]:
+        return [p for layer in self.layers for w, b, _ in layer for p in (*w, b)]
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = None
+
+
+def torch_training_step(model: TorchScalarMLP, X: list[list[float]], y: list[int], k: int) -> float:
+    torch = model.torch
+    inputs = [[torch.tensor(a) for a in row] for row in X]
+    scores = [model(row) for row in inputs]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+    total = data_loss + reg_loss
+    model.zero_grad()
+    total.backward()
+    lr = 1.0 - 0.9 * k / 100
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= lr * p.grad
+    return float(total.item())
+
+
+def bench_training(rounds: int, with_torch: bool) -> None:
+    X, labels = moons(100, noise=0.1, seed=1)
+    y = [1 if v == 1 else -1 for v in labels]
+    import random
+
+    random.seed(1337)
+    theirs = mg_nn.MLP(2, [16, 16, 1])
+    ours = MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        p.data = float(q.data)
+    contenders: dict[str, Callable[[], Any]] = {}
+    losses: dict[str, list[float]] = {"autograd_lite": [], "micrograd": [], "torch": []}
+    step = {"autograd_lite": 0, "micrograd": 0, "torch": 0}
+
+    def make(name: str, fn: Callable[[int], float]) -> Callable[[], None]:
+        def run() -> None:
+            losses[name].append(fn(step[name]))
+            step[name] += 1
+
+        return run
+
+    contenders["autograd_lite"] = make(
+        "autograd_lite", lambda k: training_step(ours, Value, X, y, k)
+    )
+    contenders["micrograd"] = make(
+        "micrograd", lambda k: training_step(theirs, mg_engine.Value, X, y, k)
+    )
+    if with_torch:
+        import torch
+
+        torch.set_num_threads(1)
+        model = TorchScalarMLP(torch, theirs)
+        contenders["torch"] = make("torch", lambda k: torch_training_step(model, X, y, k))
+    med = interleave(contenders, rounds)
+    worst = max(abs(a - b) / abs(b) for a, b in zip(losses["autograd_lite"], losses["micrograd"]))
+    print("1. training step (MLP 2-16-16-1, 100 moons points, hinge + L2, SGD)")
+    print(f"   same losses as micrograd over {rounds} steps: max relative difference {worst:.1e}")
+    print(f"   autograd_lite is {med['micrograd'] / med['autograd_lite']:.1f}x micrograd's speed")
+    if with_torch:
+        ratio = med["torch"] / med["autograd_lite"]
+        print(f"   autograd_lite is {ratio:.1f}x PyTorch-on-scalars' speed")
+    medians = ", ".join(f"{name} {t * 1e3:.0f} ms" for name, t in med.items())
+    print(f"   (medians: {medians})")
+
+
+# -- 2. the deep chain and 3. the wide sum ----------------------------------------------
+
+
+def chain(value: Callable[[float], Any], n: int) -> float:
+    x0 = value(0.5)
+    x = x0
+    for _ in range(n):
+        x = (0.9 * x + 0.1).tanh()
+    x.backward()
+    return float(x0.grad)
+
+
+def wide_sum(value: Callable[[float], Any], n: int) -> float:
+    ws = [value(0.001 * (i % 100)) for i in range(n)]
+    xs = [value(1.0 - 0.001 * (i % 50)) for i in range(n)]
+    total = value(0.0)
+    for w, x in zip(ws, xs):
+        total = total + w * x
+    total.backward()
+    return float(ws[1].grad)
+
+
+def micrograd_fails_at_default_limit(n: int) -> str:
+    try:
+        chain(mg_engine.Value, n)
+    except RecursionError:
+        return "RecursionError"
+    return "ok"
+
+
+def bench_graphs(rounds: int, sizes: list[int]) -> None:
+    limit = sys.getrecursionlimit()
+    print("2. deep chain x = tanh(0.9*x + 0.1), forward + backward")
+    for n in sizes:
+        verdict = micrograd_fails_at_default_limit(n) if n > 1000 else "ok"
+        sys.setrecursionlimit(max(limit, 4 * n + 1000))
+        r = rounds if n <= 100_000 else 1
+        med = interleave(
+            {
+                "ours": lambda n=n: chain(Value, n),
+                "micrograd": lambda n=n: chain(mg_engine.Value, n),
+            },
+            r,
+        )
+        sys.setrecursionlimit(limit)
+        print(f"   {n:>9,} steps: {med['micrograd'] / med['ours']:.1f}x micrograd's speed "
+              f"(micrograd at the default recursion limit: {verdict})")  # fmt: skip
+    print("3. wide sum of 100,000 products, forward + backward")
+    sys.setrecursionlimit(max(limit, 500_000))
+    med = interleave(
+        {
+            "ours": lambda: wide_sum(Value, 100_000),
+            "micrograd": lambda: wide_sum(mg_engine.Value, 100_000),
+        },
+        rounds,
+    )
+    sys.setrecursionlimit(limit)
+    print(f"   {med['micrograd'] / med['ours']:.1f}x micrograd's speed")
+
+
+# -- 4. memory ------------------------------------------------------------------------
+
+
+def micrograd_nodes(root: Any) -> int:
+    seen, stack = {id(root)}, [root]
+    while stack:
+        for child in stack.pop()._prev:
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
+
+
+def bytes_per_node(build: Callable[[], Any], count: Callable[[Any], int]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    root = build()
+    used = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return used / count(root)
+
+
+def bench_memory() -> None:
+    def graph(value: Callable[[float], Any], n: int = 20_000) -> Any:
+        x = value(0.5)
+        for i in range(n):
+            x = (x * 0.999 + 0.001 * (i % 3)).relu() + x * 0.5
+        return x
+
+    ours = bytes_per_node(lambda: graph(Value), lambda r: len(topological_order(r)))
+    theirs = bytes_per_node(lambda: graph(mg_engine.Value), micrograd_nodes)
+    print("4. memory per live graph node (a graph of 160,000 mul, add, relu and constant nodes)")
+    print(
+        f"   autograd_lite uses {100 * ours / theirs:.0f}% of micrograd's memory per node "
+        f"({ours:.0f} vs {theirs:.0f} bytes)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer rounds; skip the 1,000,000-step chain"
+    )
+    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch column")
+    args = parser.parse_args()
+    rounds = 5 if args.quick else 15
+    with_torch = not args.no_torch
+    if with_torch:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            print('PyTorch not installed (pip install -e ".[torch]"): skipping its column')
+            with_torch = False
+    print(
+        f"autograd_lite {autograd_lite.__version__} vs micrograd 0.1.0, "
+        f"Python {sys.version.split()[0]}, {rounds} interleaved rounds; "
+        "ratios of median times (higher is better for autograd_lite)\n"
+    )
+    bench_training(rounds, with_torch)
+    bench_graphs(
+        3 if args.quick else 5, [1_000, 100_000] if args.quick else [1_000, 100_000, 1_000_000]
+    )
+    bench_memory()
+
+
+if __name__ == "__main__":
+    main()
