@@ -9,12 +9,14 @@ cannot disagree.
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
+import operator
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ContextDecorator
+from contextlib import ContextDecorator, contextmanager
 from typing import Any, Literal, overload
 
 from autograd_lite import value as _value
@@ -43,28 +45,78 @@ NonFinite = Literal["raise", "warn"]
 _last_root: weakref.ref[Value] | None = None
 
 
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while walking a graph.
+
+    The walk allocates many tracked objects (iterators, tuples, Values under
+    create_graph) but creates no reference cycles, so collections it triggers
+    are pure cost: each one re-scans the whole live graph. On a 100,000-node
+    chain they made backward() 3-4x slower. The previous state is restored.
+    """
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, each after all of its parents; root last.
 
-    Iterative depth-first search, so a graph of any depth works at Python's
-    default recursion limit.
+    Leaves come first, in the order a left-to-right reading of the expression
+    meets them; then the other nodes in the order they are computed. Iterative,
+    so a graph of any depth works at Python's default recursion limit.
+
+    Example:
+        >>> from autograd_lite import Value
+        >>> x, y = Value(2.0, label="x"), Value(3.0, label="y")
+        >>> [n.label or n.op for n in topological_order(x * y + x.sin())]
+        ['x', 'y', 'mul', 'sin', 'add']
+    """
+    with _cycle_collector_paused():
+        return _topological_order(root)
+
+
+def _topological_order(root: Value) -> list[Value]:
+    interior, leaves = _walk(root, natural=True)
+    return leaves + interior
+
+
+def _walk(root: Value, natural: bool = False) -> tuple[list[Value], list[Value]]:
+    """(interior nodes in topological order, root last; leaves, each once).
+
+    Depth-first, with an explicit stack: a node is pushed, then a None marker,
+    then its parents; when the marker comes back off the stack every parent has
+    been placed, so the node is placed next. A node met again while its parents
+    are pending would mean a cycle, which a graph built forward cannot have.
+    Leaves are only collected: backpropagation reaches them as parents and never
+    needs to visit them. ``natural`` visits each node's first operand first (the
+    order people read), at some cost; backward() does not need it.
     """
     order: list[Value] = []
-    seen = {root}
-    add = seen.add
-    stack: list[tuple[Value, Iterator[Value]]] = [(root, iter(root.parents))]
-    push = stack.append
+    leaves: list[Value] = []
+    place, place_leaf = order.append, leaves.append
+    seen: set[Value] = set()
+    mark = seen.add
+    stack: list[Value | None] = [root]
+    push, extend, pop = stack.append, stack.extend, stack.pop
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in seen:
-                add(parent)
-                push((parent, iter(parent.parents)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
-    return order
+        node = pop()
+        if node is None:
+            place(pop())  # type: ignore[arg-type]
+        elif node not in seen:
+            mark(node)
+            if node.parents:
+                push(node)
+                push(None)
+                extend(reversed(node.parents) if natural else node.parents)
+            else:
+                place_leaf(node)
+    return order, leaves
 
 
 def backpropagate(
@@ -91,20 +143,28 @@ def backpropagate(
     if not math.isfinite(root.data):
         _nonfinite(f"the root is {root.data}: {_first_nonfinite_value(root)}", nonfinite)
 
-    order = topological_order(root)
+    with _cycle_collector_paused():
+        return _backpropagate(root, seed, create_graph, nonfinite, record)
+
+
+def _backpropagate(
+    root: Value, seed: float, create_graph: bool, nonfinite: NonFinite, record: Recorder | None
+) -> list[Value]:
+    global _last_root
+    order, leaves = _walk(root)
     leftover = None
     if _last_root is not None and _last_root() is root:
-        leftover = next(((n, n.grad) for n in order if not n.parents and n.grad), None)
+        leftover = next((leaf for leaf in leaves if leaf.grad), None)
+        was = leftover.grad if leftover is not None else 0.0
     _last_root = weakref.ref(root)
 
     for node in order:
-        if node.parents:
-            node.grad = 0.0
-    root.grad = root.grad + seed if not root.parents else seed
+        node.grad = 0.0
+    root.grad = seed if root.parents else root.grad + seed
     if create_graph:
         root.grad = Value(root.grad)  # type: ignore[assignment]  # grads are Values in this mode
 
-    checksum = 0.0  # stays finite unless some gradient is inf or nan
+    checksum = 0.0  # a sum of every gradient: finite unless one of them is inf or nan
     for node in reversed(order):
         upstream = node.grad
         if create_graph:
@@ -118,26 +178,35 @@ def backpropagate(
             parent.grad += upstream * local  # the one gradient accumulation
             if record is not None:
                 record(node, parent, upstream, local, before)
+    checksum += sum(map(float, map(_grad_of, leaves)))
 
     if not math.isfinite(checksum):
-        culprit = next((n for n in reversed(order) if not math.isfinite(float(n.grad))), None)
-        if culprit is not None:
-            _nonfinite(
-                f"the gradient became {float(culprit.grad)} at {_describe(culprit)}; "
-                "every node it flows into is affected",
-                nonfinite,
-            )
+        _check_finite(root, nonfinite)
     if leftover is not None:
-        leaf, was = leftover
         warnings.warn(
             f"backward() ran again from the same root without zeroing gradients, so they "
-            f"were added up: {_name(leaf)}.grad now {float(leaf.grad)}, was {float(was)}. "
-            "Call autograd_lite.zero_grad(root) (or model.zero_grad()) before each backward() "
-            "if you want fresh gradients.",
+            f"were added up: {_name(leftover)}.grad now {float(leftover.grad)}, was "
+            f"{float(was)}. Call autograd_lite.zero_grad(root) (or model.zero_grad()) before "
+            "each backward() if you want fresh gradients.",
             UserWarning,
             stacklevel=3,
         )
     return order
+
+
+_grad_of = operator.attrgetter("grad")
+
+
+def _check_finite(root: Value, nonfinite: NonFinite) -> None:
+    """Name the first node, in backward order, whose gradient is inf or NaN."""
+    for node in reversed(_topological_order(root)):
+        if not math.isfinite(float(node.grad)):
+            _nonfinite(
+                f"the gradient became {float(node.grad)} at {_describe(node)}; "
+                "every node it flows into is affected",
+                nonfinite,
+            )
+            return
 
 
 def _local_grads_as_values(node: Value) -> tuple[Any, ...]:

@@ -16,9 +16,12 @@ from __future__ import annotations
 import math
 import numbers
 from types import SimpleNamespace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from autograd_lite.ops import FLOAT_MATH, OPS, Op
+
+if TYPE_CHECKING:
+    from autograd_lite.explain import Ledger
 
 __all__ = ["Value"]
 
@@ -154,13 +157,41 @@ class Value:
 
     # -- graph --------------------------------------------------------------------
 
+    @overload
     def backward(
         self,
         grad: float = 1.0,
         *,
         create_graph: bool = False,
         nonfinite: Literal["raise", "warn"] = "raise",
-    ) -> None:
+        trace: Literal[False] = False,
+    ) -> None: ...
+    @overload
+    def backward(
+        self,
+        grad: float = 1.0,
+        *,
+        create_graph: bool = False,
+        nonfinite: Literal["raise", "warn"] = "raise",
+        trace: Literal[True],
+    ) -> Ledger: ...
+    @overload
+    def backward(
+        self,
+        grad: float = 1.0,
+        *,
+        create_graph: bool = False,
+        nonfinite: Literal["raise", "warn"] = "raise",
+        trace: bool,
+    ) -> Ledger | None: ...
+    def backward(
+        self,
+        grad: float = 1.0,
+        *,
+        create_graph: bool = False,
+        nonfinite: Literal["raise", "warn"] = "raise",
+        trace: bool = False,
+    ) -> Ledger | None:
         """Fill in ``.grad`` of every node this Value depends on.
 
         Seeds ``self.grad`` with ``grad`` (1.0: d(self)/d(self)) and applies the
@@ -176,8 +207,15 @@ class Value:
                 derivatives). The functional ``grad``/``hessian`` use this.
             nonfinite: ``"raise"`` (default) or ``"warn"`` when the root or a
                 gradient is inf or NaN.
+            trace: also record every step of the pass and return it as an
+                ``explain.Ledger`` (the same pass, with a recorder attached).
         """
+        if trace:
+            from autograd_lite.explain import traced_backward  # the core imports no UI code
+
+            return traced_backward(self, grad, create_graph=create_graph, nonfinite=nonfinite)
         _autodiff.backpropagate(self, grad, create_graph=create_graph, nonfinite=nonfinite)
+        return None
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph."""
@@ -258,6 +296,8 @@ def _with_constant(op: Op, x: Value, c: Any) -> Value:
 
 def _lift(number: Any, op: Op) -> Value:
     """Turn a plain number operand into a constant leaf."""
+    if number.__class__ is float and number - number == 0.0:  # finite float: the common case
+        return _node(number, "", (), (), None)
     if number.__class__ in _Number:
         return Value(number)
     if isinstance(number, numbers.Real) and not isinstance(number, bool):

@@ -33,10 +33,9 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-from autograd_lite.datasets import moons
-
 import autograd_lite
 from autograd_lite import Value, topological_order
+from autograd_lite.datasets import moons
 from autograd_lite.nn import MLP
 
 try:
@@ -107,10 +106,12 @@ class TorchScalarMLP:
     def __init__(self, torch: Any, source: Any) -> None:
         self.torch = torch
         self.layers = [
-            [([torch.tensor(w.data, requires_grad=True) for w in n.w],
-              torch.tensor(n.b.data, requires_grad=True), n.nonlin) for n in layer.neurons]
-            for layer in source.layers
-        ]  # fmt: skip
+            [([self.leaf(w.data) for w in n.w], self.leaf(n.b.data), n.nonlin) for n in lay.neurons]
+            for lay in source.layers
+        ]
+
+    def leaf(self, number: float) -> Any:
+        return self.torch.tensor(float(number), dtype=self.torch.float64, requires_grad=True)
 
     def __call__(self, x: list[Any]) -> Any:
         for layer in self.layers:
@@ -133,7 +134,7 @@ class TorchScalarMLP:
 
 def torch_training_step(model: TorchScalarMLP, X: list[list[float]], y: list[int], k: int) -> float:
     torch = model.torch
-    inputs = [[torch.tensor(a) for a in row] for row in X]
+    inputs = [[torch.tensor(float(a), dtype=torch.float64) for a in row] for row in X]
     scores = [model(row) for row in inputs]
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))

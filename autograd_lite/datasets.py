@@ -1,0 +1,259 @@
+"""Small seeded toy data sets in pure Python, for training tiny networks.
+
+Every generator returns ``(X, y)``: ``X`` a list of samples (each a list of
+floats) and ``y`` a list of int labels. Random ones take a ``seed`` and draw
+from their own ``random.Random(seed)``, so the same call always gives the same
+data and never disturbs the global ``random`` state.
+
+Labels are 0, 1, ... (class indices). For micrograd's hinge loss, map binary
+labels to -1/+1 with ``[2 * t - 1 for t in y]``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from typing import TypeVar
+
+__all__ = [
+    "blobs",
+    "circles",
+    "moons",
+    "spirals",
+    "train_test_split",
+    "worked_example",
+    "xor",
+]
+
+Samples = list[list[float]]
+Labels = list[int]
+T = TypeVar("T")
+L = TypeVar("L")
+
+
+def xor() -> tuple[Samples, Labels]:
+    """The four XOR points: the label is 1 when exactly one input is 1.
+
+    Example:
+        >>> xor()
+        ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+    """
+    return [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0]
+
+
+def worked_example() -> tuple[Samples, Labels]:
+    """The five samples of the forward/backward worked example (seed 003).
+
+    Example:
+        >>> X, y = worked_example()
+        >>> X[0], y[0]
+        ([0.1, 0.2], 0)
+    """
+    return (
+        [[0.1, 0.2], [0.4, 0.5], [0.3, 0.6], [0.7, 0.1], [0.9, 0.8]],
+        [0, 1, 1, 0, 1],
+    )
+
+
+def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Samples, Labels]:
+    """Two interleaving half circles (scikit-learn's ``make_moons``), shuffled.
+
+    The upper moon (label 0) has ``n // 2`` points, the lower one (label 1) the
+    rest; Gaussian noise of standard deviation ``noise`` is added to each
+    coordinate.
+
+    Example:
+        >>> X, y = moons(6, noise=0.0)
+        >>> sorted(zip(y, [[round(v, 3) for v in x] for x in X]))[:2]
+        [(0, [-1.0, 0.0]), (0, [0.0, 1.0])]
+    """
+    _check_size(n, 2, "moons")
+    rng = _rng(seed, noise, "moons")
+    n_out = n // 2
+    n_in = n - n_out
+    X: Samples = []
+    y: Labels = []
+    for t in _linspace(0.0, math.pi, n_out):
+        X.append([math.cos(t), math.sin(t)])
+        y.append(0)
+    for t in _linspace(0.0, math.pi, n_in):
+        X.append([1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5])
+        y.append(1)
+    return _shuffle_and_jitter(X, y, rng, noise)
+
+
+def circles(
+    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0
+) -> tuple[Samples, Labels]:
+    """A circle (label 0) around a smaller one (label 1), scikit-learn's ``make_circles``.
+
+    ``factor`` is the inner radius relative to the outer one (radius 1).
+    """
+    _check_size(n, 2, "circles")
+    if not 0.0 < factor < 1.0:
+        raise ValueError(f"circles: factor must be between 0 and 1 (exclusive), got {factor!r}")
+    rng = _rng(seed, noise, "circles")
+    n_out = n // 2
+    n_in = n - n_out
+    X: Samples = []
+    y: Labels = []
+    for count, radius, label in ((n_out, 1.0, 0), (n_in, factor, 1)):
+        for k in range(count):
+            t = 2.0 * math.pi * k / count
+            X.append([radius * math.cos(t), radius * math.sin(t)])
+            y.append(label)
+    return _shuffle_and_jitter(X, y, rng, noise)
+
+
+def spirals(
+    n: int = 300, n_classes: int = 3, noise: float = 0.2, seed: int = 0
+) -> tuple[Samples, Labels]:
+    """Interleaved spiral arms, one per class (the CS231n spiral), shuffled.
+
+    ``n`` points in all, split as evenly as possible between the classes. Each
+    arm goes from the centre out to radius 1 while its angle turns by 4
+    radians; ``noise`` is the standard deviation of Gaussian noise on the
+    angle.
+
+    Example:
+        >>> X, y = spirals(30, n_classes=3, seed=1)
+        >>> len(X), sorted(set(y))
+        (30, [0, 1, 2])
+    """
+    _check_size(n, 2, "spirals")
+    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
+        raise ValueError(f"spirals: n_classes must be an int >= 2, got {n_classes!r}")
+    if n < n_classes:
+        raise ValueError(f"spirals: n={n} points cannot cover {n_classes} classes")
+    rng = _rng(seed, noise, "spirals")
+    X: Samples = []
+    y: Labels = []
+    for label in range(n_classes):
+        count = n // n_classes + (1 if label < n % n_classes else 0)
+        for r in _linspace(0.0, 1.0, count):
+            t = 4.0 * label + 4.0 * r
+            if noise:
+                t += rng.gauss(0.0, noise)
+            X.append([r * math.sin(t), r * math.cos(t)])
+            y.append(label)
+    return _shuffle_and_jitter(X, y, rng, 0.0)
+
+
+def blobs(
+    n: int = 100,
+    centers: int | Sequence[Sequence[float]] = 3,
+    std: float = 1.0,
+    seed: int = 0,
+) -> tuple[Samples, Labels]:
+    """Gaussian blobs around centres, one class per centre (scikit-learn's ``make_blobs``).
+
+    ``centers`` is either a number of random 2-D centres, drawn uniformly from
+    the box [-10, 10]^2, or a list of centres of any (equal) dimension. Points
+    are split as evenly as possible between the centres and shuffled.
+
+    Example:
+        >>> X, y = blobs(4, centers=[[0.0, 0.0], [5.0, 5.0]], std=0.0)
+        >>> sorted(zip(y, X))
+        [(0, [0.0, 0.0]), (0, [0.0, 0.0]), (1, [5.0, 5.0]), (1, [5.0, 5.0])]
+    """
+    _check_size(n, 1, "blobs")
+    rng = _rng(seed, std, "blobs")
+    if isinstance(centers, int) and not isinstance(centers, bool):
+        if centers < 1:
+            raise ValueError(f"blobs: centers must be >= 1, got {centers}")
+        points = [[rng.uniform(-10.0, 10.0), rng.uniform(-10.0, 10.0)] for _ in range(centers)]
+    elif isinstance(centers, Sequence) and centers:
+        points = [[float(c) for c in centre] for centre in centers]
+        if len({len(p) for p in points}) != 1 or not points[0]:
+            raise ValueError("blobs: every centre must have the same, non-zero dimension")
+    else:
+        raise ValueError(
+            f"blobs: centers must be a positive int or a list of points, got {centers!r}"
+        )
+    if n < len(points):
+        raise ValueError(f"blobs: n={n} points cannot cover {len(points)} centres")
+    X: Samples = []
+    y: Labels = []
+    for label, centre in enumerate(points):
+        count = n // len(points) + (1 if label < n % len(points) else 0)
+        for _ in range(count):
+            X.append(list(centre))
+            y.append(label)
+    return _shuffle_and_jitter(X, y, rng, std)
+
+
+def train_test_split(
+    X: Sequence[T],
+    y: Sequence[L],
+    test_size: float = 0.25,
+    seed: int = 0,
+    shuffle: bool = True,
+) -> tuple[list[T], list[T], list[L], list[L]]:
+    """Split samples into a training and a test part: ``X_train, X_test, y_train, y_test``.
+
+    ``test_size`` is a fraction in (0, 1) (rounded up to whole samples, as
+    scikit-learn does) or a number of samples.
+
+    Example:
+        >>> X, y = xor()
+        >>> X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=1, seed=3)
+        >>> len(X_train), len(X_test)
+        (3, 1)
+    """
+    if len(X) != len(y):
+        raise ValueError(f"train_test_split: X has {len(X)} samples but y has {len(y)} labels")
+    n = len(X)
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)):
+        raise TypeError(f"train_test_split: test_size must be a number, got {test_size!r}")
+    if isinstance(test_size, int):
+        n_test = test_size
+    elif 0.0 < test_size < 1.0:
+        n_test = math.ceil(test_size * n)
+    else:
+        raise ValueError(
+            f"train_test_split: a fractional test_size must be in (0, 1), got {test_size!r}"
+        )
+    if not 0 < n_test < n:
+        raise ValueError(
+            f"train_test_split: test_size={test_size!r} leaves {n_test} of {n} samples for "
+            "testing; both parts need at least one sample"
+        )
+    order = list(range(n))
+    if shuffle:
+        random.Random(seed).shuffle(order)
+    train, test = order[n_test:], order[:n_test]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _check_size(n: int, minimum: int, where: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < minimum:
+        raise ValueError(f"{where}: n must be an int >= {minimum}, got {n!r}")
+
+
+def _rng(seed: int, spread: float, where: str) -> random.Random:
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"{where}: seed must be an int, got {seed!r}")
+    if not (isinstance(spread, (int, float)) and math.isfinite(spread) and spread >= 0):
+        raise ValueError(f"{where}: the noise level must be a finite number >= 0, got {spread!r}")
+    return random.Random(seed)
+
+
+def _linspace(start: float, stop: float, count: int) -> list[float]:
+    """``count`` evenly spaced numbers from start to stop inclusive (numpy's linspace)."""
+    if count == 1:
+        return [start]
+    step = (stop - start) / (count - 1)
+    return [start + k * step for k in range(count - 1)] + [stop]
+
+
+def _shuffle_and_jitter(
+    X: Samples, y: Labels, rng: random.Random, noise: float
+) -> tuple[Samples, Labels]:
+    order = list(range(len(X)))
+    rng.shuffle(order)
+    X_out = [[v + rng.gauss(0.0, noise) if noise else v for v in X[i]] for i in order]
+    return X_out, [y[i] for i in order]

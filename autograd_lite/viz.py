@@ -1,0 +1,906 @@
+"""Drawings of a computation graph and of a network, as Graphviz DOT.
+
+``draw(root)`` shows every Value as a box with its name, ``data`` and ``grad``,
+every op as a circle with its symbol, and every edge with its local derivative
+(formula from the op table, and number) and, after ``backward()``, the
+gradient that flowed along it. A node used more than once carries a Σ row
+listing the contributions that summed into its gradient. ``draw_network(mlp)``
+shows the neuron-level picture: neurons as circles, weights as edges.
+
+The DOT text is built here as plain text, numbered by topological order (never
+``id()``), so the same graph always gives the same text: ``Graph.source`` can be
+snapshot-tested and ``Graph.save("g.dot")`` needs nothing installed. Rendering
+to SVG/PNG/PDF uses the ``graphviz`` package (the ``viz`` extra) and Graphviz's
+``dot`` program, both looked up only when a picture is asked for.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from autograd_lite.autodiff import topological_order
+from autograd_lite.explain import (
+    Ledger,
+    LedgerRow,
+    _wrap,
+    explain,
+    format_number,
+    local_formula,
+    node_names,
+)
+from autograd_lite.ops import OPS
+from autograd_lite.value import Value
+
+__all__ = ["MAX_NODES", "Graph", "draw", "draw_network"]
+
+#: ``draw`` refuses graphs with more Value nodes than this unless told otherwise.
+MAX_NODES = 250
+
+_INSTALL_DOT = (
+    "Graphviz's dot program is not installed, so this is the DOT text. "
+    "Install it with `apt-get install graphviz` (Debian/Ubuntu) or `brew install graphviz` (macOS)."
+)
+_INSTALL_PACKAGE = (
+    "The graphviz Python package is not installed, so this is the DOT text. "
+    'Install it with `pip install "autograd-lite[viz]"` (and the dot program: '
+    "`apt-get install graphviz` or `brew install graphviz`)."
+)
+
+_FONT = "DejaVu Sans"
+# Soft fills with a darker border of the same hue, one per kind of node.
+_STYLE = {
+    "leaf": ("#e8f1fc", "#4f7fc0"),
+    "parameter": ("#fff3d6", "#c98a12"),
+    "root": ("#e4f5e1", "#3b8a3e"),
+    "inner": ("#ffffff", "#8c959f"),
+}
+_GREY = "#9aa1a9"
+_INK = "#24292f"
+_FLOW = "#b3261e"
+_SIGMA_FILL = "#fff1bf"
+_HIGHLIGHT = "#e36209"
+_HIGHLIGHT_FILL = "#fff8c5"
+
+
+def _esc(text: str) -> str:
+    """Escape text for a Graphviz HTML-like label."""
+    return html.escape(text, quote=True)
+
+
+def _quote(text: str) -> str:
+    """A DOT double-quoted string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Graph:
+    """A drawing: DOT text plus ways to show and save it.
+
+    Attributes:
+        source: the DOT text (deterministic for a given graph).
+        caption: a one-line description (step-through drawings use it).
+
+    Jupyter shows it as SVG; if Graphviz's ``dot`` program (or the ``graphviz``
+    package) is missing it shows the DOT text and a one-line install hint
+    instead of a traceback.
+    """
+
+    def __init__(self, source: str, caption: str = "") -> None:
+        self.source = source
+        self.caption = caption
+
+    def pipe(self, format: str = "svg", dpi: int | None = None) -> bytes:
+        """Render with Graphviz's ``dot`` and return the bytes (``svg``, ``png``, ``pdf``).
+
+        Raises:
+            ImportError: the ``graphviz`` package is missing (``pip install
+                "autograd-lite[viz]"``).
+            RuntimeError: the ``dot`` program is missing (the message says how to
+                install it).
+        """
+        try:
+            import graphviz  # type: ignore[import-untyped]
+        except ImportError:
+            raise ImportError(
+                'drawing needs the graphviz package: pip install "autograd-lite[viz]"'
+            ) from None
+        source = self.source
+        if dpi is not None:
+            # A graph attribute right after the opening line; it applies to PNG output.
+            head, rest = source.split("\n", 1)
+            source = f"{head}\n  graph [dpi={int(dpi)}];\n{rest}"
+        try:
+            data: bytes = graphviz.Source(source).pipe(format=format)
+        except graphviz.ExecutableNotFound:
+            raise RuntimeError(
+                f"cannot render {format.upper()}: Graphviz's dot program is not on PATH; "
+                "install it with `apt-get install graphviz` or `brew install graphviz` "
+                "(saving to .dot works without it)"
+            ) from None
+        return data
+
+    def save(self, path: str | os.PathLike[str], dpi: int | None = None) -> str:
+        """Write the drawing to ``path``; the suffix chooses the format.
+
+        ``.dot``/``.gv`` write the DOT text and always work; ``.svg``, ``.png`` and
+        ``.pdf`` need Graphviz. ``dpi`` sets the PNG resolution (96 by default).
+        Returns the path written.
+        """
+        path = os.fspath(path)
+        suffix = os.path.splitext(path)[1].lower().lstrip(".")
+        if suffix in ("dot", "gv"):
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(self.source)
+            return path
+        if suffix not in ("svg", "png", "pdf"):
+            raise ValueError(f"cannot save {path!r}: use a .dot, .gv, .svg, .png or .pdf file name")
+        data = self.pipe(suffix, dpi=dpi)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return path
+
+    def _svg_or_reason(self) -> tuple[str | None, str]:
+        try:
+            return self.pipe("svg").decode("utf-8"), ""
+        except ImportError:
+            return None, _INSTALL_PACKAGE
+        except RuntimeError:
+            return None, _INSTALL_DOT
+
+    def _repr_svg_(self) -> str | None:
+        return self._svg_or_reason()[0]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        svg, reason = self._svg_or_reason()
+        if svg is not None:
+            return {"image/svg+xml": svg, "text/plain": repr(self)}
+        return {
+            "text/html": f"<p><i>{_esc(reason)}</i></p><pre>{_esc(self.source)}</pre>",
+            "text/plain": f"{reason}\n{self.source}",
+        }
+
+    def _html_picture(self) -> str:
+        """Inline SVG, or the DOT text with the install hint (for step-through)."""
+        svg, reason = self._svg_or_reason()
+        if svg is not None:
+            return svg[svg.index("<svg") :]
+        return f"<p><i>{_esc(reason)}</i></p><pre>{_esc(self.source)}</pre>"
+
+    def __str__(self) -> str:
+        return self.source
+
+    def __repr__(self) -> str:
+        lines = self.source.count("\n")
+        return f"<Graph: {lines} lines of DOT{': ' + self.caption if self.caption else ''}>"
+
+
+# -- the value graph --------------------------------------------------------------------
+
+
+class _Look:
+    """Everything that decides how one drawing of a value graph looks."""
+
+    def __init__(
+        self,
+        root: Value,
+        order: list[Value],
+        names: dict[Value, str],
+        precision: int,
+        rankdir: str,
+        parameters: set[Value],
+        ledger: Ledger | None,
+        grads: dict[Value, str] | None = None,
+        current: LedgerRow | None = None,
+        caption: str = "",
+    ) -> None:
+        self.root = root
+        self.order = order
+        self.number = {node: k for k, node in enumerate(order)}
+        self.names = names
+        self.precision = precision
+        self.rankdir = rankdir
+        self.parameters = parameters
+        self.ledger = ledger
+        self.grads = grads
+        self.current = current
+        self.caption = caption
+        self.uses: Counter[Value] = Counter(p for node in order for p in node.parents)
+
+
+def _fmt(look: _Look, number: float) -> str:
+    return format_number(number, look.precision)
+
+
+def _kind(look: _Look, node: Value) -> str:
+    if node is look.root:
+        return "root"
+    if node in look.parameters:
+        return "parameter"
+    return "leaf" if not node.parents else "inner"
+
+
+def _value_label(look: _Look, node: Value) -> str:
+    fill, border = _STYLE[_kind(look, node)]
+    outline = border
+    current = look.current is not None and node is look.current.node
+    if current:
+        fill, outline = _HIGHLIGHT_FILL, _HIGHLIGHT
+    grad_text, grad_colour = _grad_text(look, node)
+    name = _esc(look.names[node])
+    tag = ""
+    if node in look.parameters:
+        tag = '<font point-size="8" color="#8a5a00"> param</font>'
+    # Cells carry their own border colour so that the table's outline can change
+    # (root, current step) without changing the cells.
+    cell = f'bgcolor="{fill}" color="{border}"'
+    cells = (
+        f"<td {cell}><b>{name}</b>{tag}</td>"
+        f"<td {cell}>data {_esc(_fmt(look, node.data))}</td>"
+        f'<td {cell}{_grad_width(look, node)}><font color="{grad_colour}">'
+        f"grad {_esc(grad_text)}</font></td>"
+    )
+    rows = [f"<tr>{cells}</tr>"]
+    sigma = _sigma_text(look, node)
+    if sigma:
+        rows.append(
+            f'<tr><td colspan="3" bgcolor="{_SIGMA_FILL}" color="{border}" align="left">'
+            f'<font point-size="9">{_esc(sigma)}</font></td></tr>'
+        )
+    # Step frames give every box the same outline width (white when not current),
+    # so that highlighting a node does not move the layout.
+    if node is look.root or current:
+        width = 2
+    elif look.grads is not None:
+        width, outline = 2, "white"
+    else:
+        width = 0
+    return (
+        f'<<table border="{width}" cellborder="1" cellspacing="0" cellpadding="4" '
+        f'color="{outline}">{"".join(rows)}</table>>'
+    )
+
+
+def _grad_width(look: _Look, node: Value) -> str:
+    """In step frames, a minimum width for the grad cell that fits every frame's
+    text, so that the layout does not jump from one step to the next."""
+    if look.grads is None or look.ledger is None:
+        return ""
+    texts = [_fmt(look, r.after) for r in look.ledger.contributions(node)]
+    longest = max((len(t) for t in texts), default=1) + len(" + …")
+    return f' width="{8 * (longest + 5)}"'
+
+
+def _grad_text(look: _Look, node: Value) -> tuple[str, str]:
+    if look.grads is not None:  # a step-through frame
+        text = look.grads.get(node, "?")
+        return text, (_GREY if text == "?" else _INK)
+    grad = float(node.grad)
+    text = _fmt(look, grad)
+    return text, (_GREY if grad == 0.0 and look.ledger is not None else _INK)
+
+
+def _sigma_text(look: _Look, node: Value) -> str:
+    """``Σ 3.0 + (-0.4161) = 2.5839`` for a node used more than once."""
+    if look.uses[node] < 2:
+        return ""
+    if look.ledger is None:
+        return f"Σ used {look.uses[node]}×: its grad is a sum"
+    rows = look.ledger.contributions(node)
+    if look.current is not None:
+        rows = [r for r in rows if r.step <= look.current.step]
+    if not rows:
+        return f"Σ used {look.uses[node]}×: its grad will be a sum"
+    parts = [_fmt(look, r.contribution) for r in rows]
+    shown = " + ".join(f"({p})" if p.startswith("-") else p for p in parts)
+    pending = look.uses[node] - len(rows)
+    if pending:
+        return f"Σ {shown} + …"
+    text = f"Σ {shown} = {_fmt(look, rows[-1].after)}"
+    if look.grads is None and rows[-1].after != float(node.grad):
+        # A leaf that backward() reached several times holds the sum of the passes.
+        text += " per pass"
+    return text
+
+
+def _edge_label(look: _Look, node: Value, index: int) -> str:
+    parent = node.parents[index]
+    formula = local_formula(node, index, look.names, look.precision)
+    number = _fmt(look, float(node.local_grads[index]))
+    child = _wrap(look.names[node])
+    derivative = f"∂{child}/∂{_wrap(look.names[parent])} = "
+    derivative += number if _is_constant(formula) else f"{formula} = {number}"
+    lines = [f'<font color="#57606a">{_esc(derivative)}</font>']
+    flow = _flow(look, node, index)
+    if flow is not None:
+        colour = _GREY if flow == "?" else _FLOW
+        lines.append(f'<font color="{colour}">grad ← {_esc(flow)}</font>')
+    return "<" + "<br/>".join(lines) + ">"
+
+
+def _is_constant(formula: str) -> bool:
+    try:
+        float(formula)
+    except ValueError:
+        return False
+    return True
+
+
+def _flow(look: _Look, node: Value, index: int) -> str | None:
+    """The gradient that flowed along this edge, from the ledger ("?" in a step
+    frame before it has flowed)."""
+    if look.ledger is None:
+        return None
+    row = look.ledger.row_for(node, index)
+    if row is None:
+        return None
+    if look.current is not None and row.step > look.current.step:
+        return "?"
+    return _fmt(look, row.contribution)
+
+
+def _dot(look: _Look, visible: set[Value]) -> str:
+    number = look.number
+    lines = [
+        "digraph autograd {",
+        f'  graph [rankdir={look.rankdir}, fontname="{_FONT}", fontsize=12, bgcolor="white", '
+        "nodesep=0.25, ranksep=0.4, pad=0.2];",
+        f'  node [fontname="{_FONT}", fontsize=11, color="#8c959f", fontcolor="{_INK}"];',
+        f'  edge [fontname="{_FONT}", fontsize=9, color="#6e7781", arrowsize=0.7];',
+    ]
+    if look.caption:
+        lines.append(f"  labelloc=t; label={_quote(look.caption)};")
+    current_edge = None
+    if look.current is not None:
+        current_edge = (look.current.node, look.current.index)
+    for node in look.order:
+        if node not in visible:
+            continue
+        k = number[node]
+        lines.append(f"  v{k} [shape=plain, label={_value_label(look, node)}];")
+        if node.parents:
+            active = look.current is not None and node is look.current.node
+            style = (
+                f', color="{_HIGHLIGHT}", penwidth=2, fillcolor="{_HIGHLIGHT_FILL}"'
+                if active
+                else ', fillcolor="#f6f8fa"'
+            )
+            symbol = OPS[node.op].symbol
+            lines.append(
+                f"  v{k}op [shape=circle, style=filled, width=0.45, fixedsize=true, "
+                f"fontsize={12 if len(symbol) < 3 else 9}, label={_quote(symbol)}{style}];"
+            )
+            lines.append(f"  v{k}op -> v{k};")
+            hidden = 0
+            for index, parent in enumerate(node.parents):
+                if parent not in visible:
+                    hidden += 1
+                    continue
+                attrs = f"label={_edge_label(look, node, index)}"
+                if current_edge == (node, index):
+                    attrs += f', color="{_HIGHLIGHT}", penwidth=2.5'
+                lines.append(f"  v{number[parent]} -> v{k}op [{attrs}];")
+            if hidden:
+                lines.append(
+                    f'  v{k}in [shape=plaintext, fontcolor="{_GREY}", '
+                    f'label="{hidden} more input{"s" if hidden > 1 else ""} …"];'
+                )
+                lines.append(f'  v{k}in -> v{k}op [style=dashed, color="{_GREY}"];')
+    lines += _stubs_for_hidden_children(look, visible)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _stubs_for_hidden_children(look: _Look, visible: set[Value]) -> list[str]:
+    """A dashed ``… used by n more`` stub for visible nodes whose users are hidden."""
+    hidden_users: Counter[Value] = Counter()
+    for node in look.order:
+        if node not in visible:
+            for parent in node.parents:
+                if parent in visible:
+                    hidden_users[parent] += 1
+    lines = []
+    for node in look.order:
+        count = hidden_users[node]
+        if count:
+            k = look.number[node]
+            lines.append(
+                f'  v{k}out [shape=plaintext, fontcolor="{_GREY}", label="used by {count} more …"];'
+            )
+            lines.append(f'  v{k} -> v{k}out [style=dashed, color="{_GREY}"];')
+    return lines
+
+
+def _neighbourhood(center: Value, order: list[Value], radius: int) -> set[Value]:
+    """Nodes within ``radius`` edges of ``center``, following edges either way."""
+    users: dict[Value, list[Value]] = {node: [] for node in order}
+    for node in order:
+        for parent in node.parents:
+            users[parent].append(node)
+    seen = {center}
+    frontier = [center]
+    for _ in range(radius):
+        step = []
+        for node in frontier:
+            for other in (*node.parents, *users[node]):
+                if other not in seen:
+                    seen.add(other)
+                    step.append(other)
+        frontier = step
+    return seen
+
+
+def _check_common(root: Value, rankdir: str, precision: int) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir={rankdir!r}: use 'LR' (left to right) or 'TB' (top to bottom)")
+    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 1:
+        raise ValueError(f"precision={precision!r}: use a whole number of digits >= 1")
+
+
+def _parameter_set(parameters: Iterable[Value] | None) -> set[Value]:
+    if parameters is None:
+        return set()
+    result = set()
+    for item in parameters:
+        if not isinstance(item, Value):
+            raise TypeError(
+                f"parameters= must hold Values (e.g. model.parameters()), got {type(item).__name__}"
+            )
+        result.add(item)
+    return result
+
+
+def _ledger_for_drawing(root: Value, flow: bool, precision: int) -> Ledger | None:
+    """The ledger of the pass backward() ran, if it ran (the root has a gradient)."""
+    seed = float(root.grad)
+    if not flow or not root.parents or seed == 0.0:
+        return None
+    return explain(root, seed, nonfinite="warn", precision=precision)
+
+
+def draw(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    precision: int = 4,
+    flow: bool = True,
+    parameters: Iterable[Value] | None = None,
+    around: Value | None = None,
+    radius: int = 2,
+    collapse: Any = None,
+    max_nodes: int = MAX_NODES,
+    title: str = "",
+) -> Graph:
+    """Draw the computation graph behind ``root``.
+
+    Each Value is a box (name, data, grad), each op a circle with its symbol, and
+    each edge carries the local derivative, ``∂/∂x = y = 3.0``. After
+    ``backward()`` edges also show the gradient that flowed along them
+    (``grad ← 3.0``) and a node used more than once gets a Σ row with the
+    contributions that summed into its gradient. Leaves are blue, parameters
+    amber, the root green with a thick border, and zero gradients grey.
+
+    Args:
+        root: the output.
+        rankdir: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).
+        precision: decimals shown (more for small numbers).
+        flow: show gradient flows and Σ sums once ``backward()`` has run.
+        parameters: Values to mark as parameters (e.g. ``model.parameters()``).
+        around, radius: draw only the nodes within ``radius`` edges of
+            ``around`` (for big graphs); cut edges end in dashed stubs.
+        collapse: a model with ``.layers[i].neurons[j].w/.b`` to draw one box per
+            neuron with its weights' data and gradients instead of every op.
+        max_nodes: refuse graphs with more Value nodes than this (the default is
+            ``viz.MAX_NODES``); a huge drawing is unreadable and slow.
+        title: a caption above the drawing.
+
+    Raises:
+        ValueError: the graph is bigger than ``max_nodes`` (the message says how
+            to draw part of it), or an argument is invalid.
+
+    Example:
+        >>> x, y = Value(2.0, label="x"), Value(3.0, label="y")
+        >>> g = draw(x * y)
+        >>> "∂(x * y)/∂x = y = 3.0" in g.source
+        True
+        >>> g.save("/tmp/xy.dot")
+        '/tmp/xy.dot'
+    """
+    _check_common(root, rankdir, precision)
+    if collapse is not None:
+        return _draw_neurons(root, collapse, rankdir, precision, title)
+    order = topological_order(root)
+    if around is not None:
+        if not isinstance(around, Value):
+            raise TypeError(f"around= must be a Value in the graph, got {type(around).__name__}")
+        if around not in set(order):
+            raise ValueError("around= must be a node of root's graph")
+        if isinstance(radius, bool) or not isinstance(radius, int) or radius < 0:
+            raise ValueError(f"radius={radius!r}: use a whole number of edges >= 0")
+        visible = _neighbourhood(around, order, radius)
+    else:
+        visible = set(order)
+    if len(visible) > max_nodes:
+        where = "this neighbourhood has" if around is not None else "the graph has"
+        raise ValueError(
+            f"{where} {len(visible)} nodes, more than max_nodes={max_nodes}, which would be "
+            "an unreadable drawing. Draw part of it with draw(root, around=node, radius=2), "
+            "collapse a network to one box per neuron with draw(root, collapse=model) or "
+            "draw_network(model), look at explain.summary(root), or raise max_nodes."
+        )
+    names = node_names(root, precision)
+    look = _Look(
+        root,
+        order,
+        names,
+        precision,
+        rankdir,
+        _parameter_set(parameters),
+        _ledger_for_drawing(root, flow, precision),
+        caption=title,
+    )
+    return Graph(_dot(look, visible), title)
+
+
+def _draw_step(
+    root: Value,
+    ledger: Ledger,
+    row: LedgerRow,
+    grads: dict[Value, str],
+    caption: str,
+    options: dict[str, Any],
+) -> Graph:
+    """One step-through frame (see ``explain.steps``)."""
+    allowed = {"rankdir", "precision", "parameters", "max_nodes"}
+    unknown = set(options) - allowed
+    if unknown:
+        raise TypeError(f"steps() got unexpected options {sorted(unknown)}; use {sorted(allowed)}")
+    rankdir = str(options.get("rankdir", "LR"))
+    precision = int(options.get("precision", 4))
+    max_nodes = int(options.get("max_nodes", MAX_NODES))
+    _check_common(root, rankdir, precision)
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"the graph has {len(order)} nodes, more than max_nodes={max_nodes}: "
+            "step through a smaller expression, or raise max_nodes"
+        )
+    look = _Look(
+        root,
+        order,
+        ledger.names,
+        precision,
+        rankdir,
+        _parameter_set(options.get("parameters")),
+        ledger,
+        grads=grads,
+        current=row,
+        caption=caption,
+    )
+    return Graph(_dot(look, set(order)), caption)
+
+
+def _step_widget(frames: list[tuple[str, str]], title: str) -> Any:
+    """ipywidgets controls over step-through frames (see ``explain.step_through``)."""
+    try:
+        import ipywidgets as widgets  # type: ignore[import-untyped]
+    except ImportError:
+        raise ImportError(
+            'the step-through widget needs ipywidgets: pip install "autograd-lite[notebook]", '
+            "or call step_through(root, widget=False) for plain HTML"
+        ) from None
+    position = {"k": 0}
+    previous = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
+    following = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))
+    caption = widgets.HTML()
+    picture = widgets.HTML()
+
+    def show() -> None:
+        k = position["k"]
+        text, svg = frames[k]
+        previous.disabled = k == 0
+        following.disabled = k == len(frames) - 1
+        caption.value = f"<b>{_esc(title)}</b><br/>{_esc(text)}"
+        picture.value = svg
+
+    def move(step: int) -> None:
+        position["k"] = min(max(position["k"] + step, 0), len(frames) - 1)
+        show()
+
+    previous.on_click(lambda _: move(-1))
+    following.on_click(lambda _: move(1))
+    show()
+    box = widgets.VBox([widgets.HBox([previous, following]), caption, picture])
+    box.frames = frames  # for tests and for scripting the widget
+    box.move = move
+    return box
+
+
+# -- networks ---------------------------------------------------------------------------
+
+
+def _layers(model: Any) -> list[list[Any]]:
+    """The model's neurons, layer by layer, checked to have ``w`` and ``b``."""
+    hint = (
+        "expected a model with .layers, each with .neurons, each with .w (a list of "
+        "Values) and .b (a Value), such as autograd_lite.nn.MLP"
+    )
+    layers = getattr(model, "layers", None)
+    if layers is None:
+        raise TypeError(f"{type(model).__name__} has no .layers: {hint}")
+    result = []
+    for i, layer in enumerate(layers):
+        neurons = list(getattr(layer, "neurons", None) or [])
+        if not neurons:
+            raise TypeError(f"layer {i} has no .neurons: {hint}")
+        for neuron in neurons:
+            w, b = getattr(neuron, "w", None), getattr(neuron, "b", None)
+            if not isinstance(b, Value) or not all(isinstance(v, Value) for v in w or [None]):
+                raise TypeError(f"a neuron of layer {i} lacks .w/.b Values: {hint}")
+        result.append(neurons)
+    for i in range(1, len(result)):
+        if any(len(n.w) != len(result[i - 1]) for n in result[i]):
+            raise ValueError(
+                f"layer {i}'s neurons do not take layer {i - 1}'s {len(result[i - 1])} outputs"
+            )
+    return result
+
+
+def _activation(neuron: Any, layer: Any = None) -> str:
+    """The neuron's activation as an op name ("relu", "tanh", ...) or "" for linear."""
+    for owner in (neuron, layer):
+        if owner is None:
+            continue
+        act = getattr(owner, "activation", None)
+        if isinstance(act, str):
+            return "" if act in ("linear", "identity", "none", "") else act
+        if act is not None and not isinstance(act, str):
+            name = getattr(act, "__name__", "")
+            return "" if name in ("linear", "identity") else name
+        nonlin = getattr(owner, "nonlin", None)
+        if isinstance(nonlin, bool):  # micrograd: True means ReLU
+            return "relu" if nonlin else ""
+    return ""
+
+
+def _symbol(activation: str) -> str:
+    if not activation:
+        return "linear"
+    return OPS[activation].symbol if activation in OPS else activation
+
+
+def _dead_neurons(model: Any, inputs: Sequence[Sequence[float]]) -> set[tuple[int, int]]:
+    """ReLU neurons whose output is 0 on every input: they pass no gradient."""
+    from autograd_lite.autodiff import no_grad
+
+    layers = _layers(model)
+    always_zero: dict[tuple[int, int], bool] = {}
+    with no_grad():
+        for sample in inputs:
+            x: list[Any] = [Value(v) if not isinstance(v, Value) else v for v in sample]
+            for i, layer in enumerate(model.layers):
+                out = layer(x)
+                outs = list(out) if isinstance(out, (list, tuple)) else [out]
+                for j, value in enumerate(outs):
+                    zero = float(value.data if isinstance(value, Value) else value) == 0.0
+                    always_zero[(i, j)] = always_zero.get((i, j), True) and zero
+                x = outs
+    return {
+        key
+        for key, zero in always_zero.items()
+        if zero and _activation(layers[key[0]][key[1]], model.layers[key[0]]) == "relu"
+    }
+
+
+def draw_network(
+    model: Any,
+    *,
+    inputs: Sequence[Sequence[float]] | None = None,
+    input_names: Sequence[str] | None = None,
+    labels: bool | None = None,
+    precision: int = 3,
+    rankdir: str = "LR",
+    title: str = "",
+) -> Graph:
+    """The neuron-level picture of a multilayer perceptron.
+
+    Neurons are circles showing their activation (σ, ReLU, tanh, id) and bias;
+    weights are edges whose width grows with ``|w|`` and whose colour is the
+    sign of ``w.grad`` (red: positive, so gradient descent will decrease w;
+    blue: negative; grey: zero). With ``inputs`` (a list of samples), ReLU
+    neurons that output 0 on every sample are marked dead (grey, dashed).
+
+    Args:
+        model: anything with ``.layers[i].neurons[j].w`` (list of Values) and
+            ``.b`` (a Value), such as ``autograd_lite.nn.MLP``.
+        inputs: samples to run through the model (layer by layer) to find dead
+            ReLUs.
+        input_names: names of the inputs (default ``x1, x2, ...``).
+        labels: print ``w`` and its gradient on every edge; the default does so
+            when there are at most 24 weights.
+        precision: decimals in labels.
+        rankdir: ``"LR"`` or ``"TB"``.
+        title: a caption above the drawing.
+    """
+    layers = _layers(model)
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir={rankdir!r}: use 'LR' (left to right) or 'TB' (top to bottom)")
+    n_inputs = len(layers[0][0].w)
+    names = list(input_names) if input_names is not None else [f"x{i + 1}" for i in range(n_inputs)]
+    if len(names) != n_inputs:
+        raise ValueError(f"input_names has {len(names)} names for {n_inputs} inputs")
+    dead = _dead_neurons(model, inputs) if inputs is not None else set()
+    n_weights = sum(len(n.w) for layer in layers for n in layer)
+    if labels is None:
+        labels = n_weights <= 24
+    biggest = max((abs(v.data) for layer in layers for n in layer for v in n.w), default=1.0)
+    biggest = biggest or 1.0
+
+    def fmt(number: float) -> str:
+        return format_number(number, precision)
+
+    ranksep = 3.0 if labels else 1.4
+    lines = [
+        "digraph network {",
+        f'  graph [rankdir={rankdir}, fontname="{_FONT}", fontsize=11, bgcolor="white", '
+        f"nodesep={0.6 if labels else 0.15}, ranksep={ranksep}, pad=0.25, "
+        "splines=line];",
+        f'  node [fontname="{_FONT}", fontsize=10, fontcolor="{_INK}"];',
+        f'  edge [fontname="{_FONT}", fontsize=8, arrowhead=none];',
+    ]
+    lines.append("  subgraph inputs { rank=same;")
+    fill, border = _STYLE["leaf"]
+    for i, name in enumerate(names):
+        lines.append(
+            f'    i{i} [shape=circle, style=filled, fillcolor="{fill}", color="{border}", '
+            f"width=0.6, fixedsize=true, label={_quote(name)}];"
+        )
+    lines.append("  }")
+    last = len(layers) - 1
+    model_layers = list(model.layers)
+    for li, layer in enumerate(layers):
+        lines.append(f"  subgraph layer{li} {{ rank=same;")
+        for ni, neuron in enumerate(layer):
+            activation = _activation(neuron, model_layers[li])
+            fill, border = _STYLE["root"] if li == last else ("#ffffff", "#57606a")
+            style = "filled"
+            symbol = _esc(_symbol(activation))
+            extra = ""
+            if (li, ni) in dead:
+                fill, border, style = "#e6e6e6", _GREY, "filled,dashed"
+                symbol = "ReLU ✕"
+                extra = '<br/><font point-size="7">dead</font>'
+            label = (
+                f'<{symbol}<br/><font point-size="7" color="#57606a">b {_esc(fmt(neuron.b.data))}'
+                f"</font>{extra}>"
+            )
+            tooltip = (
+                f"layer {li + 1} neuron {ni + 1}: b = {fmt(neuron.b.data)}, "
+                f"∂L/∂b = {fmt(float(neuron.b.grad))}"
+            )
+            lines.append(
+                f'    n{li}_{ni} [shape=circle, style="{style}", fillcolor="{fill}", '
+                f'color="{border}", penwidth=1.4, width=0.75, fixedsize=true, '
+                f"label={label}, tooltip={_quote(tooltip)}];"
+            )
+        lines.append("  }")
+    for li, layer in enumerate(layers):
+        sources = (
+            [f"i{i}" for i in range(n_inputs)]
+            if li == 0
+            else [f"n{li - 1}_{k}" for k in range(len(layers[li - 1]))]
+        )
+        for ni, neuron in enumerate(layer):
+            for wi, w in enumerate(neuron.w):
+                grad = float(w.grad)
+                colour = _FLOW if grad > 0 else ("#1f6feb" if grad < 0 else "#b8bec6")
+                width = 0.6 + 4.4 * abs(w.data) / biggest
+                attrs = f'color="{colour}", penwidth={width:.2f}'
+                text = f"w {fmt(w.data)}, ∂L/∂w {fmt(grad)}"
+                attrs += f", tooltip={_quote(text)}"
+                if labels:
+                    # On the edge itself, on a white ground, at a fraction of its
+                    # length that is different for every edge leaving one node and
+                    # for every edge reaching one neuron (a Latin square), so
+                    # labels of edges that meet or cross do not pile up.
+                    k = max(len(sources), len(layer))
+                    along = ((wi - ni) % k + 0.5) / k * ranksep * 72 / 10
+                    attrs += (
+                        ', taillabel=<<table border="0" cellborder="0" cellpadding="1" '
+                        f'bgcolor="white"><tr><td>w {_esc(fmt(w.data))}</td></tr><tr><td>'
+                        f'<font color="{colour}">grad {_esc(fmt(grad))}</font></td></tr>'
+                        f"</table>>, labeldistance={along:.2f}, labelangle=0"
+                    )
+                lines.append(f"  {sources[wi]} -> n{li}_{ni} [{attrs}];")
+    legend = (
+        f'<<font point-size="9">edge width ∝ |w|   <font color="{_FLOW}">red: ∂L/∂w &gt; 0'
+        f'</font>   <font color="#1f6feb">blue: ∂L/∂w &lt; 0</font>   '
+        f'<font color="#8c959f">grey: 0</font>'
+        + ("   dashed grey: dead ReLU" if dead else "")
+        + "</font>>"
+    )
+    if title:
+        lines.append(f"  labelloc=t; label=<<b>{_esc(title)}</b><br/>{legend[1:-1]}>;")
+    else:
+        lines.append(f"  labelloc=b; label={legend};")
+    lines.append("}")
+    return Graph("\n".join(lines) + "\n", title)
+
+
+def _draw_neurons(root: Value, model: Any, rankdir: str, precision: int, title: str) -> Graph:
+    """``draw(root, collapse=model)``: one box per neuron with its weights' grads."""
+    layers = _layers(model)
+    in_graph = set(topological_order(root))
+    params = [v for layer in layers for n in layer for v in (*n.w, n.b)]
+    if not any(v in in_graph for v in params):
+        raise ValueError(
+            "collapse=model: none of the model's parameters is in root's graph; "
+            "pass the model whose output root was computed from"
+        )
+
+    def fmt(number: float) -> str:
+        return format_number(number, precision)
+
+    n_inputs = len(layers[0][0].w)
+    lines = [
+        "digraph neurons {",
+        f'  graph [rankdir={rankdir}, fontname="{_FONT}", fontsize=11, bgcolor="white", '
+        "nodesep=0.2, ranksep=0.6, pad=0.2];",
+        f'  node [fontname="{_FONT}", fontsize=9, shape=plain, fontcolor="{_INK}"];',
+        '  edge [color="#8c959f", arrowsize=0.6];',
+    ]
+    if title:
+        lines.append(f"  labelloc=t; label={_quote(title)};")
+    fill, border = _STYLE["leaf"]
+    for i in range(n_inputs):
+        lines.append(
+            f'  i{i} [shape=circle, style=filled, fillcolor="{fill}", color="{border}", '
+            f'label="x{i + 1}"];'
+        )
+    pfill, pborder = _STYLE["parameter"]
+    model_layers = list(model.layers)
+    for li, layer in enumerate(layers):
+        for ni, neuron in enumerate(layer):
+            act = _esc(_symbol(_activation(neuron, model_layers[li])))
+            rows = [
+                f'<tr><td colspan="3" bgcolor="{pfill}"><b>layer {li + 1} · neuron {ni + 1}'
+                f"</b> ({act})</td></tr>",
+                "<tr><td><i>param</i></td><td><i>data</i></td><td><i>grad</i></td></tr>",
+            ]
+            for wi, w in enumerate(neuron.w):
+                colour = _GREY if float(w.grad) == 0.0 else _INK
+                rows.append(
+                    f"<tr><td>w{wi + 1}</td><td>{_esc(fmt(w.data))}</td>"
+                    f'<td><font color="{colour}">{_esc(fmt(float(w.grad)))}</font></td></tr>'
+                )
+            colour = _GREY if float(neuron.b.grad) == 0.0 else _INK
+            rows.append(
+                f"<tr><td>b</td><td>{_esc(fmt(neuron.b.data))}</td>"
+                f'<td><font color="{colour}">{_esc(fmt(float(neuron.b.grad)))}</font></td></tr>'
+            )
+            lines.append(
+                f'  n{li}_{ni} [label=<<table border="1" cellborder="0" cellspacing="0" '
+                f'cellpadding="2" color="{pborder}">{"".join(rows)}</table>>];'
+            )
+            sources = (
+                [f"i{k}" for k in range(n_inputs)]
+                if li == 0
+                else [f"n{li - 1}_{k}" for k in range(len(layers[li - 1]))]
+            )
+            for source in sources:
+                lines.append(f"  {source} -> n{li}_{ni};")
+    rfill, rborder = _STYLE["root"]
+    name = _esc(root.label or "output")
+    lines.append(
+        f'  root [label=<<table border="2" cellborder="1" cellspacing="0" cellpadding="4" '
+        f'color="{rborder}"><tr><td bgcolor="{rfill}"><b>{name}</b></td>'
+        f'<td bgcolor="{rfill}">data {_esc(fmt(root.data))}</td></tr></table>>];'
+    )
+    for ni in range(len(layers[-1])):
+        lines.append(f'  n{len(layers) - 1}_{ni} -> root [style=dashed, label=" … "];')
+    lines.append("}")
+    return Graph("\n".join(lines) + "\n", title)

@@ -1,0 +1,145 @@
+"""datasets: shapes and labels, geometry, determinism by seed without touching
+the global random state, train_test_split, and bad arguments."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from autograd_lite import datasets
+
+Generator = Callable[..., tuple[list[list[float]], list[int]]]
+
+RANDOM: list[tuple[Generator, dict[str, Any]]] = [
+    (datasets.moons, {"n": 50}),
+    (datasets.circles, {"n": 50}),
+    (datasets.spirals, {"n": 60, "n_classes": 3}),
+    (datasets.blobs, {"n": 50, "centers": 4}),
+]
+
+
+@pytest.mark.parametrize(("make", "kwargs"), RANDOM)
+def test_same_seed_same_data_and_global_random_untouched(
+    make: Generator, kwargs: dict[str, Any]
+) -> None:
+    random.seed(11)
+    expected_next = random.random()
+    random.seed(11)
+    a = make(**kwargs, seed=3)
+    assert random.random() == expected_next
+    assert make(**kwargs, seed=3) == a
+    assert make(**kwargs, seed=4) != a
+
+
+@pytest.mark.parametrize(("make", "kwargs"), RANDOM)
+def test_shapes_and_balanced_labels(make: Generator, kwargs: dict[str, Any]) -> None:
+    X, y = make(**kwargs)
+    assert len(X) == len(y) == kwargs["n"]
+    assert all(len(x) == 2 and all(isinstance(v, float) for v in x) for x in X)
+    counts = Counter(y)
+    assert sorted(counts) == list(range(len(counts)))
+    assert max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_moons_without_noise_lie_on_two_half_circles() -> None:
+    X, y = datasets.moons(40, noise=0.0)
+    for (a, b), label in zip(X, y, strict=True):
+        if label == 0:  # upper moon: unit circle around (0, 0), y >= 0
+            assert math.hypot(a, b) == pytest.approx(1.0)
+            assert b >= -1e-12
+        else:  # lower moon: unit circle around (1, 0.5), y <= 0.5
+            assert math.hypot(a - 1.0, b - 0.5) == pytest.approx(1.0)
+            assert b <= 0.5 + 1e-12
+    assert [-1.0, 0.0] in [[round(a, 12), round(b, 12)] for a, b in X]
+
+
+def test_moons_are_shuffled() -> None:
+    _, y = datasets.moons(40, noise=0.0, seed=0)
+    assert y != sorted(y)
+
+
+def test_circles_radii() -> None:
+    X, y = datasets.circles(30, noise=0.0, factor=0.3)
+    radii = {
+        label: {round(math.hypot(*x), 12) for x, t in zip(X, y, strict=True) if t == label}
+        for label in (0, 1)
+    }
+    assert radii == {0: {1.0}, 1: {0.3}}
+
+
+def test_spiral_arms_grow_outwards_and_have_n_classes() -> None:
+    X, y = datasets.spirals(90, n_classes=3, noise=0.0)
+    assert Counter(y) == {0: 30, 1: 30, 2: 30}
+    assert max(math.hypot(*x) for x in X) == pytest.approx(1.0)
+
+
+def test_blobs_around_given_centres() -> None:
+    centres = [[0.0, 0.0, 0.0], [10.0, 10.0, 10.0]]
+    X, y = datasets.blobs(200, centers=centres, std=0.5, seed=1)
+    for label, centre in enumerate(centres):
+        points = [x for x, t in zip(X, y, strict=True) if t == label]
+        mean = [sum(p[i] for p in points) / len(points) for i in range(3)]
+        assert mean == pytest.approx(centre, abs=0.2)
+
+
+def test_xor_and_worked_example() -> None:
+    X, y = datasets.xor()
+    assert [int(a) ^ int(b) for a, b in X] == y
+    X, y = datasets.worked_example()
+    assert list(zip(map(tuple, X), y, strict=True)) == [
+        ((0.1, 0.2), 0),
+        ((0.4, 0.5), 1),
+        ((0.3, 0.6), 1),
+        ((0.7, 0.1), 0),
+        ((0.9, 0.8), 1),
+    ]
+
+
+def test_train_test_split_partitions_the_data_reproducibly() -> None:
+    X, y = datasets.moons(40, seed=2)
+    X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, test_size=0.25, seed=5)
+    assert (len(X_train), len(X_test)) == (30, 10)
+    pairs = sorted(zip(map(tuple, X_train + X_test), y_train + y_test, strict=True))
+    assert pairs == sorted(zip(map(tuple, X), y, strict=True))
+    assert datasets.train_test_split(X, y, test_size=0.25, seed=5) == (
+        X_train,
+        X_test,
+        y_train,
+        y_test,
+    )
+    assert datasets.train_test_split(X, y, test_size=0.25, seed=6)[1] != X_test
+    unshuffled = datasets.train_test_split(X, y, test_size=4, shuffle=False)
+    assert unshuffled[1] == X[:4]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: datasets.moons(1), ValueError, "n must be an int >= 2"),
+        (lambda: datasets.moons(10, noise=-1.0), ValueError, "noise level"),
+        (lambda: datasets.moons(10, seed=1.5), TypeError, "seed must be an int"),
+        (lambda: datasets.circles(10, factor=1.0), ValueError, "factor"),
+        (lambda: datasets.spirals(10, n_classes=1), ValueError, "n_classes"),
+        (lambda: datasets.blobs(10, centers=0), ValueError, "centers must be >= 1"),
+        (lambda: datasets.blobs(10, centers=[[0.0], [1.0, 2.0]]), ValueError, "same"),
+        (lambda: datasets.train_test_split([[1.0]], [0, 1]), ValueError, "1 samples but y has 2"),
+        (
+            lambda: datasets.train_test_split([[1.0]] * 4, [0] * 4, test_size=1.5),
+            ValueError,
+            "in \\(0, 1\\)",
+        ),
+        (
+            lambda: datasets.train_test_split([[1.0]] * 4, [0] * 4, test_size=4),
+            ValueError,
+            "both parts",
+        ),
+    ],
+)
+def test_bad_arguments(call: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()

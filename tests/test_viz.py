@@ -1,0 +1,411 @@
+"""Graph drawing (autograd_lite.viz): deterministic DOT, edge labels with local
+derivatives, the Σ marking of shared nodes, big-graph limits, rendering with and
+without Graphviz's ``dot`` program, and the network picture.
+
+DOT snapshots live in tests/snapshots/; regenerate them after an intended change
+with ``AUTOGRAD_LITE_UPDATE_SNAPSHOTS=1 pytest tests/test_viz.py`` and review the
+diff.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from autograd_lite import Value
+from autograd_lite.explain import step_through
+from autograd_lite.viz import MAX_NODES, Graph, draw, draw_network
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="Graphviz's dot program is not installed (apt-get install graphviz)",
+)
+
+
+def example() -> tuple[Value, Value, Value]:
+    """f = x*y + sin(x) at (2, 3)."""
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    f = x * y + x.sin()
+    f.label = "f"
+    return f, x, y
+
+
+def check_snapshot(name: str, text: str) -> None:
+    path = SNAPSHOTS / name
+    if os.environ.get("AUTOGRAD_LITE_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOTS.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no snapshot {path}; create it with AUTOGRAD_LITE_UPDATE_SNAPSHOTS=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def edge_labels(source: str) -> dict[tuple[str, str], list[str]]:
+    """(tail, head) -> the lines of text of the edge's label."""
+    result = {}
+    for tail, head, label in re.findall(r"  (v\d+) -> (v\d+op) \[label=<(.*?)>(?:,|\];)", source):
+        result[(tail, head)] = re.sub(r"</?font[^>]*>", "", label).split("<br/>")
+    return result
+
+
+def node_ids(source: str) -> dict[str, str]:
+    """Node name (the bold cell) -> DOT id."""
+    return {
+        name: ident for ident, name in re.findall(r"  (v\d+) \[shape=plain.*?<b>(.*?)</b>", source)
+    }
+
+
+# -- the value graph --------------------------------------------------------------------
+
+
+def test_snapshot_before_and_after_backward() -> None:
+    f, _, _ = example()
+    check_snapshot("f_forward.dot", draw(f).source)
+    f.backward()
+    check_snapshot("f_backward.dot", draw(f).source)
+
+
+def test_dot_is_deterministic_and_numbered_topologically() -> None:
+    first, second = example()[0], example()[0]
+    assert draw(first).source == draw(second).source
+    ids = set(re.findall(r"^  (v\d+) \[", draw(first).source, flags=re.M))
+    assert ids == {f"v{k}" for k in range(5)}
+    assert "id(" not in draw(first).source
+
+
+def test_edge_labels_are_the_hand_computed_local_derivatives_and_flows() -> None:
+    f, _, _ = example()
+    f.backward()
+    source = draw(f).source
+    ids = node_ids(source)
+    labels = edge_labels(source)
+    x, y, xy, sinx, f_id = (ids[n] for n in ("x", "y", "x * y", "sin(x)", "f"))
+    cos2 = f"{math.cos(2.0):.4f}"
+    assert labels[(x, f"{xy}op")] == ["∂(x * y)/∂x = y = 3.0", "grad ← 3.0"]
+    assert labels[(y, f"{xy}op")] == ["∂(x * y)/∂y = x = 2.0", "grad ← 2.0"]
+    assert labels[(x, f"{sinx}op")] == [f"∂sin(x)/∂x = cos(x) = {cos2}", f"grad ← {cos2}"]
+    assert labels[(xy, f"{f_id}op")] == ["∂f/∂(x * y) = 1.0", "grad ← 1.0"]
+    assert labels[(sinx, f"{f_id}op")] == ["∂f/∂sin(x) = 1.0", "grad ← 1.0"]
+    # Op nodes show the op table's symbols.
+    assert f"{xy}op [shape=circle" in source
+    assert re.search(rf'{xy}op \[.*label="×"', source)
+    assert re.search(rf'{sinx}op \[.*label="sin"', source)
+
+
+def test_before_backward_edges_show_only_local_derivatives() -> None:
+    f, _, _ = example()
+    source = draw(f).source
+    assert "grad ←" not in source
+    assert "Σ used 2×" in source
+
+
+def test_the_sigma_node_is_x_and_lists_its_contributions() -> None:
+    f, _x, _ = example()
+    f.backward()
+    source = draw(f).source
+    sigma_lines = [line for line in source.splitlines() if "Σ" in line]
+    assert len(sigma_lines) == 1
+    assert sigma_lines[0].startswith(f"  {node_ids(source)['x']} [")
+    assert "<b>x</b>" in sigma_lines[0]
+    terms = re.search(r"Σ (.*?) = 2\.5839", sigma_lines[0])
+    assert terms is not None
+    assert sorted(terms.group(1).split(" + ")) == ["(-0.4161)", "3.0"]
+    assert draw(f, flow=False).source.count("Σ used 2×") == 1
+
+
+def test_sigma_says_per_pass_when_backward_ran_twice() -> None:
+    f, x, _ = example()
+    f.backward()
+    with pytest.warns(UserWarning, match="without zeroing"):
+        f.backward()
+    source = draw(f).source
+    assert "= 2.5839 per pass" in source
+    assert f"grad {x.grad:.4f}" in source  # the box shows the accumulated gradient
+
+
+def test_root_leaves_parameters_and_zero_gradients_look_different() -> None:
+    w = Value(-1.0, label="w")
+    x = Value(2.0, label="x")
+    b = Value(0.5, label="b")
+    h = (w * x).relu()
+    out = h + b
+    out.label = "out"
+    out.backward()
+    source = draw(out, parameters=[w, b]).source
+    lines = {
+        name: line for line in source.splitlines() for name in re.findall(r"<b>(.*?)</b>", line)
+    }
+    assert 'border="2"' in lines["out"]
+    assert "#3b8a3e" in lines["out"]
+    assert "#e8f1fc" in lines["x"]  # a leaf
+    assert " param</font>" in lines["w"]
+    assert "#fff3d6" in lines["w"]
+    assert " param</font>" in lines["b"]
+    assert " param</font>" not in lines["x"]
+    # Zero gradients (behind the dead ReLU) are grey, others are ink.
+    assert '<font color="#9aa1a9">grad 0.0</font>' in lines["w"]
+    assert '<font color="#24292f">grad 1.0</font>' in lines["b"]
+
+
+def test_top_to_bottom_and_bad_arguments() -> None:
+    f, _, _ = example()
+    assert "rankdir=TB" in draw(f, rankdir="TB").source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw(f, rankdir="up")
+    with pytest.raises(ValueError, match="precision"):
+        draw(f, precision=0)
+    with pytest.raises(TypeError, match="needs a Value"):
+        draw(3.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="parameters="):
+        draw(f, parameters=[1.0])  # type: ignore[list-item]
+    assert "data 6.909297<" in draw(f, precision=6).source
+
+
+def test_title_is_drawn_as_a_caption() -> None:
+    f, _, _ = example()
+    assert 'label="f = x*y + sin(x)"' in draw(f, title="f = x*y + sin(x)").source
+
+
+# -- big graphs -------------------------------------------------------------------------
+
+
+def chain(n: int) -> tuple[Value, list[Value]]:
+    x = Value(0.5, label="x")
+    nodes = [x]
+    v = x
+    for i in range(n):
+        v = (v * 0.9 + 0.1).tanh()
+        v.label = f"t{i}"
+        nodes.append(v)
+    return v, nodes
+
+
+def test_draw_refuses_big_graphs_with_a_helpful_message() -> None:
+    root, _ = chain(100)  # ~500 nodes
+    with pytest.raises(ValueError, match="more than max_nodes=250") as info:
+        draw(root)
+    message = str(info.value)
+    assert "around=node, radius=2" in message
+    assert "collapse=model" in message
+    assert MAX_NODES == 250
+    assert draw(root, max_nodes=10_000).source.count("shape=plain") > MAX_NODES
+
+
+def test_around_draws_a_neighbourhood_with_stubs() -> None:
+    root, nodes = chain(100)
+    middle = nodes[50]
+    source = draw(root, around=middle, radius=2).source
+    names = re.findall(r"<b>(.*?)</b>", source)
+    # middle is t49 (nodes[0] is x); two edges either way of it, constants included:
+    assert sorted(names) == sorted([
+        "t49", "(t48 * 0.9) + 0.1", "t48 * 0.9", "0.1", "t49 * 0.9", "0.9", "(t49 * 0.9) + 0.1",
+    ])  # fmt: skip
+    assert "more input" in source  # cut inputs end in a dashed stub
+    assert "used by 1 more" in source  # so do cut users
+    with pytest.raises(ValueError, match="must be a node of root's graph"):
+        draw(root, around=Value(1.0))
+    with pytest.raises(ValueError, match="radius"):
+        draw(root, around=middle, radius=-1)
+
+
+# -- rendering --------------------------------------------------------------------------
+
+
+def test_dot_file_saving_always_works(tmp_path: Path) -> None:
+    f, _, _ = example()
+    graph = draw(f)
+    path = graph.save(tmp_path / "graph.dot")
+    assert Path(path).read_text(encoding="utf-8") == graph.source
+    with pytest.raises(ValueError, match=r"\.dot, \.gv, \.svg, \.png or \.pdf"):
+        graph.save(tmp_path / "graph.jpg")
+
+
+def test_missing_dot_program_shows_source_and_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("graphviz", reason="the graphviz package is not installed")
+    monkeypatch.setenv("PATH", str(tmp_path))  # hide the dot program
+    f, _, _ = example()
+    graph = draw(f)
+    bundle = graph._repr_mimebundle_()
+    assert "image/svg+xml" not in bundle
+    assert "apt-get install graphviz" in bundle["text/html"]
+    assert "brew install graphviz" in bundle["text/plain"]
+    assert "digraph autograd {" in bundle["text/plain"]
+    assert "&lt;b&gt;x&lt;/b&gt;" in bundle["text/html"]  # the DOT text, escaped
+    assert graph._repr_svg_() is None
+    graph.save(tmp_path / "ok.dot")
+    with pytest.raises(RuntimeError, match="apt-get install graphviz"):
+        graph.save(tmp_path / "graph.png")
+    page = step_through(f, widget=False)._repr_html_()
+    assert "dot program is not installed" in page
+
+
+def test_missing_graphviz_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    f, _, _ = example()
+    graph = draw(f)
+    with pytest.raises(ImportError, match=r"autograd-lite\[viz\]"):
+        graph.pipe("svg")
+    assert "autograd-lite[viz]" in graph._repr_mimebundle_()["text/plain"]
+
+
+@needs_dot
+def test_renders_svg_png_and_pdf(tmp_path: Path) -> None:
+    f, _, _ = example()
+    f.backward()
+    graph = draw(f)
+    svg = graph._repr_svg_()
+    assert svg is not None
+    assert "<svg" in svg
+    assert "grad 2.5839" in svg
+    assert "image/svg+xml" in graph._repr_mimebundle_()
+    assert graph.save(tmp_path / "g.svg").endswith("g.svg")
+    graph.save(tmp_path / "g.png")
+    graph.save(tmp_path / "big.png", dpi=192)
+    graph.save(tmp_path / "g.pdf")
+    assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "g.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (tmp_path / "big.png").stat().st_size > (tmp_path / "g.png").stat().st_size
+    assert graph._html_picture().startswith("<svg")
+
+
+def test_graph_repr_and_str() -> None:
+    f, _, _ = example()
+    graph = draw(f, title="t")
+    assert str(graph) == graph.source
+    assert repr(graph).startswith("<Graph: ")
+    assert repr(graph).endswith(": t>")
+    assert isinstance(graph, Graph)
+
+
+# -- networks ---------------------------------------------------------------------------
+
+
+class ToyNeuron:
+    def __init__(self, w: Sequence[float], b: float, activation: str) -> None:
+        self.w = [Value(v) for v in w]
+        self.b = Value(b)
+        self.activation = activation
+
+    def __call__(self, x: Sequence[Value]) -> Value:
+        z = self.b
+        for wi, xi in zip(self.w, x):
+            z = z + wi * xi
+        return {"relu": z.relu, "sigmoid": z.sigmoid, "linear": lambda: z}[self.activation]()
+
+
+class ToyLayer:
+    def __init__(self, neurons: list[ToyNeuron]) -> None:
+        self.neurons = neurons
+
+    def __call__(self, x: Sequence[Value]) -> list[Value]:
+        return [n(x) for n in self.neurons]
+
+
+class ToyModel:
+    """Anything with .layers[i].neurons[j].w/.b, as draw_network asks."""
+
+    def __init__(self, layers: list[ToyLayer]) -> None:
+        self.layers = layers
+
+    def __call__(self, x: Sequence[float]) -> Value:
+        values = [Value(v) for v in x]
+        for layer in self.layers:
+            values = layer(values)
+        return values[0]
+
+
+def toy_relu_model() -> ToyModel:
+    return ToyModel([
+        ToyLayer([
+            ToyNeuron([1.0, -0.5], 0.1, "relu"),
+            ToyNeuron([0.2, 0.3], -5.0, "relu"),  # dead on inputs in [0, 1]
+            ToyNeuron([-2.0, 1.0], 1.5, "relu"),
+        ]),
+        ToyLayer([ToyNeuron([0.5, 1.5, -1.0], 0.2, "linear")]),
+    ])  # fmt: skip
+
+
+def test_snapshot_network() -> None:
+    model = toy_relu_model()
+    inputs = [[0.5, 0.25], [1.0, 0.0]]
+    loss = sum(((model(x) - 1.0) ** 2 for x in inputs), Value(0.0))
+    loss.backward()
+    check_snapshot("network.dot", draw_network(model, inputs=inputs).source)
+
+
+def test_network_edges_widths_colours_and_dead_relus() -> None:
+    model = toy_relu_model()
+    inputs = [[0.5, 0.25], [1.0, 0.0]]
+    loss = sum(((model(x) - 1.0) ** 2 for x in inputs), Value(0.0))
+    loss.backward()
+    source = draw_network(model, inputs=inputs).source
+    edges = re.findall(r"  (\w+) -> (\w+) \[color=\"(#\w+)\", penwidth=([\d.]+)", source)
+    assert len(edges) == 2 * 3 + 3  # one edge per weight
+    widths = {(a, b): float(w) for a, b, _, w in edges}
+    assert widths[("i0", "n0_2")] == 5.0  # |w| = 2.0, the largest
+    assert widths[("i0", "n0_0")] == pytest.approx(0.6 + 4.4 * 0.5)
+    colours = {(a, b): c for a, b, c, _ in edges}
+    weights = {(f"i{i}", f"n0_{j}"): w for j, n in enumerate(model.layers[0].neurons)
+               for i, w in enumerate(n.w)}  # fmt: skip
+    for key, w in weights.items():
+        expected = "#b3261e" if w.grad > 0 else "#1f6feb" if w.grad < 0 else "#b8bec6"
+        assert colours[key] == expected
+    assert source.count("ReLU ✕") == 1
+    assert re.search(r'n0_1 \[shape=circle, style="filled,dashed"', source)
+    assert "dashed grey: dead ReLU" in source
+    assert source.count("taillabel=") == 9  # 9 weights: labelled by default
+    assert "taillabel" not in draw_network(model, labels=False).source
+    assert "ReLU ✕" not in draw_network(model).source  # no inputs: no verdict
+
+
+def test_network_errors() -> None:
+    with pytest.raises(TypeError, match=r"has no \.layers"):
+        draw_network(object())
+    broken = toy_relu_model()
+    broken.layers[1].neurons[0].w.pop()
+    with pytest.raises(ValueError, match="do not take layer 0's 3 outputs"):
+        draw_network(broken)
+    with pytest.raises(ValueError, match="input_names"):
+        draw_network(toy_relu_model(), input_names=["a"])
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_network(toy_relu_model(), rankdir="sideways")
+
+
+def test_network_from_nn_mlp_seed_003() -> None:
+    nn = pytest.importorskip("autograd_lite.nn", reason="autograd_lite.nn not available")
+    model = nn.MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid")
+    model.load_weights([([[0.15, 0.25], [0.20, 0.30]], [0.35, 0.35]), ([[0.40, 0.45]], [0.60])])
+    yhat = model([0.1, 0.2])
+    loss = -(1 - yhat).log()  # BCE with target 0
+    loss.backward()
+    source = draw_network(model, title="seed 003").source
+    assert "w 0.4" in source
+    assert "grad 0.453" in source
+    assert "grad 0.00721" in source
+    assert source.count("label=<σ<br/>") == 3
+    collapsed = draw(loss, collapse=model).source
+    assert collapsed.count("layer 1 · neuron") == 2
+    assert "0.4534" in collapsed
+    assert "0.07213" in collapsed
+
+
+def test_collapse_needs_the_model_of_this_graph() -> None:
+    model = toy_relu_model()
+    other = Value(1.0) * 2
+    with pytest.raises(ValueError, match="none of the model's parameters"):
+        draw(other, collapse=model)
+    out = model([0.5, 0.25])
+    out.label = "out"
+    out.backward()
+    source = draw(out, collapse=model).source
+    assert source.count("<td>w1</td>") == 4  # one per neuron
+    assert "<b>out</b>" in source
