@@ -1339,9 +1339,6 @@ def _user_site() -> tuple[str, int, str]:
     return (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
 
 
-_NodeMaker = Callable[[float, str, tuple[Value, ...], tuple[Any, ...], "float | None"], Value]
-
-
 class detect_anomaly(ContextDecorator):  # noqa: N801 - named like torch.autograd.detect_anomaly
     """Check every new node and every gradient for inf and NaN, and remember the
     line of user code that created each node.
@@ -1351,7 +1348,7 @@ class detect_anomaly(ContextDecorator):  # noqa: N801 - named like torch.autogra
     the line that created it (with ``raise_error=False`` it is stored in
     ``.first`` instead and the computation carries on). Outside the block
     nothing is checked and nothing costs anything: the engine's node factory
-    ``value._node`` and ``autodiff.backpropagate`` are swapped for checking
+    ``value._on_new_node`` hook is set and ``autodiff.backpropagate`` is swapped for checking
     versions on entry and put back on exit.
 
     NOTE: Python float arithmetic overflows to inf silently (``1e200 * 1e200``),
@@ -1367,7 +1364,6 @@ class detect_anomaly(ContextDecorator):  # noqa: N801 - named like torch.autogra
     """
 
     _depth: ClassVar[int] = 0
-    _original_node: ClassVar[_NodeMaker | None] = None
     _original_backpropagate: ClassVar[Callable[..., list[Value]] | None] = None
     _active: ClassVar[list[detect_anomaly]] = []
 
@@ -1379,9 +1375,8 @@ class detect_anomaly(ContextDecorator):  # noqa: N801 - named like torch.autogra
     def __enter__(self) -> detect_anomaly:
         cls = detect_anomaly
         if cls._depth == 0:
-            cls._original_node = _value._node
             cls._original_backpropagate = _autodiff.backpropagate
-            _value._node = _checked_node
+            _value._on_new_node = _check_new_node
             _autodiff.backpropagate = _checked_backpropagate
         cls._depth += 1
         cls._active.append(self)
@@ -1392,11 +1387,10 @@ class detect_anomaly(ContextDecorator):  # noqa: N801 - named like torch.autogra
         cls._active.remove(self)
         cls._depth -= 1
         if cls._depth == 0:
-            assert cls._original_node is not None
             assert cls._original_backpropagate is not None
-            _value._node = cls._original_node  # type: ignore[assignment]
+            _value._on_new_node = None
             _autodiff.backpropagate = cls._original_backpropagate
-            cls._original_node = cls._original_backpropagate = None
+            cls._original_backpropagate = None
 
 
 def _report(anomaly: Anomaly) -> None:
@@ -1412,25 +1406,16 @@ def _finite(number: Any) -> bool:
     return value - value == 0.0  # false for inf and nan
 
 
-def _checked_node(
-    data: float,
-    op: str,
-    parents: tuple[Value, ...],
-    local_grads: tuple[Any, ...],
-    attr: float | None,
-) -> Value:
-    maker = detect_anomaly._original_node
-    assert maker is not None
-    out = maker(data, op, parents, local_grads, attr)
-    _CREATED[out] = _user_site()
+def _check_new_node(node: Value) -> None:
+    """The engine's new-node hook while detect_anomaly() is on."""
+    _CREATED[node] = _user_site()
     if detect_anomaly._active[-1].first is not None:
-        return out
-    if not _finite(data):
-        _report(_forward_anomaly("value", out, data))
-    elif not all(_finite(g) for g in local_grads):
-        bad = next(float(g) for g in local_grads if not _finite(g))
-        _report(_forward_anomaly("local gradient", out, bad))
-    return out
+        return
+    if not _finite(node.data):
+        _report(_forward_anomaly("value", node, node.data))
+    elif not all(_finite(g) for g in node.local_grads):
+        bad = next(float(g) for g in node.local_grads if not _finite(g))
+        _report(_forward_anomaly("local gradient", node, bad))
 
 
 def _forward_anomaly(

@@ -688,18 +688,19 @@ def test_detect_anomaly_reports_the_first_nonfinite_gradient() -> None:
 
 
 def test_detect_anomaly_costs_nothing_when_off_and_restores_on_exit() -> None:
-    node, backpropagate = value_module._node, autodiff.backpropagate
+    backpropagate = autodiff.backpropagate
+    assert value_module._on_new_node is None
     with detect_anomaly():
-        assert value_module._node is not node
+        assert value_module._on_new_node is not None
         assert autodiff.backpropagate is not backpropagate
         with detect_anomaly():  # nesting keeps the outer block's check on
             pass
-        assert value_module._node is not node
-    assert value_module._node is node
+        assert value_module._on_new_node is not None
+    assert value_module._on_new_node is None
     assert autodiff.backpropagate is backpropagate
     with pytest.raises(ZeroDivisionError), detect_anomaly():
         1 / 0
-    assert value_module._node is node
+    assert value_module._on_new_node is None
 
 
 def test_created_at_and_normal_values_pass() -> None:
