@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["Value"]
 
 _new = object.__new__
-_Number = (int, float)
 
 # Switched off by ``autodiff.no_grad()``: new nodes are then leaves that record
 # nothing, which is cheaper and keeps no graph alive.
@@ -74,16 +73,23 @@ def _unary_method(op: Op, doc: str = "") -> Callable[[Value], Value]:
     return method
 
 
-def _binary_method(op: Op) -> Callable[[Value, Any], Value]:
+def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Value]:
     """The Value method ``self <op> other`` for binary op row ``op`` (built once
-    per op, at import); a number ``other`` becomes a constant leaf."""
+    per op, at import), or with ``reflected`` ``other <op> self`` (Python's
+    ``__radd__`` and friends); a number ``other`` becomes a constant leaf."""
     forward, rule, name = op.forward, op.rule, op.name
 
     def method(self: Value, other: Any) -> Value:
         if other.__class__ is not Value:
             other = _lift(other, op)
-        a = self.data
-        b = other.data
+        if reflected:
+            x = other
+            y = self
+        else:
+            x = self
+            y = other
+        a = x.data
+        b = y.data
         try:
             out = forward(a, b)
             node: Value = _new(Value)
@@ -93,7 +99,7 @@ def _binary_method(op: Op) -> Callable[[Value, Any], Value]:
             node.attr = None
             if _grad_enabled:
                 node.op = name
-                node.parents = (self, other)
+                node.parents = (x, y)
                 node.local_grads = rule(FLOAT_MATH, a, b, out)
             else:  # no_grad(): a leaf that records nothing
                 node.op = ""
@@ -104,18 +110,7 @@ def _binary_method(op: Op) -> Callable[[Value, Any], Value]:
             _on_new_node(node)
         return node
 
-    method.__name__ = method.__qualname__ = name
-    return method
-
-
-def _reflected_method(op: Op) -> Callable[[Value, Any], Value]:
-    """The Value method ``other <op> self`` (Python's ``__radd__`` and friends)."""
-    forward_method = _binary_method(op)
-
-    def method(self: Value, other: Any) -> Value:
-        return forward_method(_lift(other, op), self)
-
-    method.__name__ = method.__qualname__ = "r" + op.name
+    method.__name__ = method.__qualname__ = ("r" if reflected else "") + name
     return method
 
 
@@ -171,13 +166,13 @@ class Value:
     # Each operator and method is built from its op-table row; numbers on either
     # side become constant leaves.
     __add__ = _binary_method(OPS["add"])  # self + other
-    __radd__ = _reflected_method(OPS["add"])  # other + self
+    __radd__ = _binary_method(OPS["add"], reflected=True)  # other + self
     __sub__ = _binary_method(OPS["sub"])  # self - other
-    __rsub__ = _reflected_method(OPS["sub"])  # other - self
+    __rsub__ = _binary_method(OPS["sub"], reflected=True)  # other - self
     __mul__ = _binary_method(OPS["mul"])  # self * other
-    __rmul__ = _reflected_method(OPS["mul"])  # other * self
+    __rmul__ = _binary_method(OPS["mul"], reflected=True)  # other * self
     __truediv__ = _binary_method(OPS["div"])  # self / other
-    __rtruediv__ = _reflected_method(OPS["div"])  # other / self
+    __rtruediv__ = _binary_method(OPS["div"], reflected=True)  # other / self
     __neg__ = _unary_method(OPS["neg"])  # -self
     __abs__ = _unary_method(OPS["abs"])  # |self|; abs'(0) = 0
     exp = _unary_method(OPS["exp"], "e ** self.")
@@ -320,16 +315,21 @@ def _with_constant(op: Op, x: Value, c: Any) -> Value:
 
 def _lift(number: Any, op: Op) -> Value:
     """Turn a plain number operand into a constant leaf."""
-    if number.__class__ is float and number - number == 0.0:  # finite float: the common case
-        return _node(number, "", (), (), None)
-    if number.__class__ in _Number:
-        return Value(number)
-    if isinstance(number, numbers.Real) and not isinstance(number, bool):
-        return Value(number)
-    raise TypeError(
-        f"unsupported operand for {op.describe('Value', 'y')}: y is {type(number).__name__} "
-        f"({number!r}); Value arithmetic takes a Value or a real number (int, float)"
-    )
+    if number.__class__ is not float or number - number != 0.0:  # not a finite float
+        if isinstance(number, bool) or not isinstance(number, numbers.Real):
+            raise TypeError(
+                f"unsupported operand for {op.describe('Value', 'y')}: y is "
+                f"{type(number).__name__} ({number!r}); Value arithmetic takes a Value or a "
+                "real number (int, float)"
+            )
+        number = _to_float(number, "Value")
+    leaf: Value = _new(Value)
+    leaf.data = number
+    leaf.grad = 0.0
+    leaf.label = leaf.op = ""
+    leaf.parents = leaf.local_grads = ()
+    leaf.attr = None
+    return leaf
 
 
 def _to_float(data: Any, where: str) -> float:
