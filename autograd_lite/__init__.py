@@ -12,7 +12,9 @@ module's other names with ``from autograd_lite.explain import why``.
 
 from autograd_lite import datasets, losses, nn, optim, train, viz
 from autograd_lite.autodiff import (
+    enable_grad,
     grad,
+    gradients,
     hessian,
     is_grad_enabled,
     no_grad,
@@ -52,10 +54,12 @@ __all__ = [
     "detect_anomaly",
     "draw",
     "draw_network",
+    "enable_grad",
     "explain",
     "forward_table",
     "grad",
     "gradcheck",
+    "gradients",
     "hessian",
     "is_grad_enabled",
     "losses",

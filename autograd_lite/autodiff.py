@@ -16,7 +16,7 @@ import operator
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ContextDecorator, contextmanager
+from contextlib import ContextDecorator, contextmanager, nullcontext
 from typing import Any, Literal, overload
 
 from autograd_lite import value as _value
@@ -25,7 +25,9 @@ from autograd_lite.value import VALUE_MATH, Value
 
 __all__ = [
     "backpropagate",
+    "enable_grad",
     "grad",
+    "gradients",
     "hessian",
     "is_grad_enabled",
     "no_grad",
@@ -288,8 +290,22 @@ def is_grad_enabled() -> bool:
 # -- functional API -------------------------------------------------------------------
 
 
-def _gradients(out: Any, inputs: Sequence[Value], create_graph: bool) -> list[Any]:
-    """d(out)/d(input) for each input, leaving every existing ``.grad`` as it was."""
+def gradients(out: Any, inputs: Sequence[Value], *, create_graph: bool = False) -> list[Any]:
+    """d(out)/d(input) for each input, leaving every existing ``.grad`` as it was.
+
+    Like ``torch.autograd.grad``: the gradients are returned, not stored. With
+    ``create_graph`` they are Values recording how they were computed, so they
+    can be differentiated again (Hessian-vector products, ``grad(grad(f))``).
+    An input ``out`` does not depend on gets 0.0.
+
+    Example:
+        >>> from autograd_lite import Value
+        >>> x, y = Value(2.0), Value(3.0)
+        >>> gradients(x * y + x, [x, y])
+        [4.0, 2.0]
+        >>> x.grad
+        0.0
+    """
     if not isinstance(out, Value):
         if isinstance(out, (int, float)) and not isinstance(out, bool):
             return [0.0] * len(inputs)  # out does not depend on the inputs
@@ -297,7 +313,10 @@ def _gradients(out: Any, inputs: Sequence[Value], create_graph: bool) -> list[An
             f"the function must return a scalar (a Value or a number), got "
             f"{type(out).__name__}; reduce it first, e.g. sum(...)"
         )
-    with _value_grad_enabled(create_graph):
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"gradients(): inputs[{i}] is {type(x).__name__}, not a Value")
+    with enable_grad() if create_graph else nullcontext():
         order = topological_order(out)
         saved = [(n, n.grad) for n in order if not n.parents]
         for n, _ in saved:
@@ -315,16 +334,13 @@ def _gradients(out: Any, inputs: Sequence[Value], create_graph: bool) -> list[An
     return result
 
 
-class _value_grad_enabled(ContextDecorator):  # noqa: N801 - a private context manager
-    """Graph recording on while a create_graph pass runs (even inside no_grad)."""
+class enable_grad(ContextDecorator):  # noqa: N801 - named like torch.enable_grad
+    """Record graphs inside this block, even within ``no_grad()``."""
 
-    def __init__(self, enabled: bool) -> None:
-        self._enabled = enabled
-
-    def __enter__(self) -> None:
+    def __enter__(self) -> enable_grad:
         self._previous = _value._grad_enabled
-        if self._enabled:
-            _value._grad_enabled = True
+        _value._grad_enabled = True
+        return self
 
     def __exit__(self, *exc: object) -> None:
         _value._grad_enabled = self._previous
@@ -365,7 +381,7 @@ def _call(
     inputs = [values[i] for i in nums]
     if nested:
         return fn(*values), inputs, nested
-    with _value_grad_enabled(True):
+    with enable_grad():
         return fn(*values), inputs, nested
 
 
@@ -397,7 +413,7 @@ def value_and_grad(
     def wrapped(*args: Any) -> Any:
         nums = _as_argnums(argnums, len(args))
         out, inputs, nested = _call(fn, args, nums)
-        grads = _gradients(out, inputs, create_graph=nested)
+        grads = gradients(out, inputs, create_graph=nested)
         if not nested:
             out = float(out)
             grads = [float(g) for g in grads]
@@ -444,11 +460,11 @@ def hessian(fn: Callable[..., Any]) -> Callable[..., list[list[float]]]:
             raise TypeError("hessian(fn)(...) needs at least one argument")
         nums = tuple(range(len(args)))
         out, inputs, nested = _call(fn, args, nums)
-        first = _gradients(out, inputs, create_graph=True)
+        first = gradients(out, inputs, create_graph=True)
         rows = []
         for g in first:
             if isinstance(g, Value):
-                rows.append(_gradients(g, inputs, create_graph=nested))
+                rows.append(gradients(g, inputs, create_graph=nested))
             else:
                 rows.append([0.0] * len(inputs))
         return [[float(h) for h in row] for row in rows]

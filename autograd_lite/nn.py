@@ -1,4 +1,5 @@
-"""Neural-network building blocks on scalar Values: Module, Neuron, Layer, MLP.
+"""Neural-network building blocks on scalar Values: Module, Neuron, Layer, MLP,
+and the remedies for training trouble: Dropout, BatchNorm, Residual.
 
 The classes follow micrograd's, so code and weights move between the two: a
 ``Neuron`` computes ``activation(b + w0*x0 + w1*x1 + ...)`` in exactly that
@@ -10,6 +11,24 @@ Beyond micrograd: activations per layer, Xavier/He initialisation, seeds, named
 parameters, setting weights by hand (``load_weights``), JSON checkpoints that
 are validated before anything is changed, ``trace`` for worked examples, and a
 bridge to ``torch.nn.Sequential`` for users who outgrow a scalar engine.
+
+Every module has a training mode (the default) and an evaluation mode
+(``model.train()`` / ``model.eval()``), as in PyTorch: ``Dropout`` zeroes
+inputs only while training, and ``BatchNorm`` normalises with the batch's own
+statistics while training and with running averages in evaluation.
+
+Batches: a module is called on one sample (a list of numbers or Values);
+``forward_batch(X)`` runs a whole batch (a list of samples) at once. Only batch
+norm needs the whole batch (it normalises each feature across it); every other
+module's ``forward_batch`` is just one call per sample, and ``fit`` feeds each
+mini-batch through ``forward_batch``.
+
+The remedies compose with ``MLP`` through three arguments, which is all a tiny
+network needs: ``MLP(2, [8, 8, 1], batch_norm=True, dropout=0.1, residual=True)``
+builds each hidden layer as ``Linear -> BatchNorm -> activation -> Dropout``,
+with a skip connection (``x + block(x)``, as ``Residual`` adds) around each
+hidden layer whose input and output widths agree. ``Dropout``, ``BatchNorm`` and
+``Residual`` are also modules of their own, for networks built by hand.
 """
 
 from __future__ import annotations
@@ -22,8 +41,9 @@ import numbers
 import os
 import random
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
+from autograd_lite.autodiff import no_grad
 from autograd_lite.ops import OPS
 from autograd_lite.value import Value
 
@@ -32,11 +52,14 @@ __all__ = [
     "INITS",
     "MLP",
     "Activation",
+    "BatchNorm",
+    "Dropout",
     "Init",
     "Layer",
     "LayerTrace",
     "Module",
     "Neuron",
+    "Residual",
 ]
 
 #: The activations a neuron can apply to its weighted sum.
@@ -65,21 +88,84 @@ Seed = int | random.Random | None
 _CHECKPOINT_FORMAT = "autograd_lite.checkpoint"
 _CHECKPOINT_VERSION = 1
 
+_M = TypeVar("_M", bound="Module")
+
 
 class Module:
     """Base class: anything with parameters that can be called on inputs.
 
-    Subclasses implement ``named_parameters()`` and ``__call__``; everything
-    else (``parameters``, ``zero_grad``, ``state_dict``, ``save``/``load``) is
-    built on those.
+    Subclasses implement ``named_parameters()`` and ``__call__`` (and
+    ``children()`` when they hold other modules); everything else
+    (``parameters``, ``zero_grad``, ``train``/``eval``, ``forward_batch``,
+    ``state_dict``, ``save``/``load``) is built on those.
     """
+
+    #: True in training mode (every module starts in it), False after ``eval()``.
+    training: bool = True
 
     def __call__(self, x: Sequence[Value | float]) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __call__")
 
+    def forward_batch(self, X: Sequence[Sequence[Value | float]]) -> list[Any]:
+        """The outputs for a batch of samples, one output per sample.
+
+        A module whose samples are independent (most of them) just calls
+        itself once per sample; ``BatchNorm`` (and a model holding one) needs
+        the whole batch at once, which is why ``fit`` calls this.
+
+        Example:
+            >>> layer = Layer(1, 1, activation="linear")
+            >>> layer.load_weights([[2.0]], [0.5])
+            >>> [[v.data for v in out] for out in layer.forward_batch([[1.0], [3.0]])]
+            [[2.5], [6.5]]
+        """
+        return [self(x) for x in _checked_batch(X, self)]
+
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``(name, Value)`` pairs in ``parameters()`` order; names like ``neurons.1.w.0``."""
         raise NotImplementedError(f"{type(self).__name__} must define named_parameters")
+
+    def named_buffers(self) -> list[tuple[str, Value]]:
+        """State that is saved with the parameters but not trained (``(name, Value)``
+        pairs), such as batch norm's running statistics; empty for most modules."""
+        return []
+
+    def children(self) -> list[Module]:
+        """The modules this one is directly built from (a layer's neurons, ...)."""
+        return []
+
+    def modules(self) -> list[Module]:
+        """This module and every module inside it, depth first, itself first."""
+        found: list[Module] = []
+        stack: list[Module] = [self]
+        while stack:
+            module = stack.pop()
+            found.append(module)
+            stack.extend(reversed(module.children()))
+        return found
+
+    def train(self: _M, mode: bool = True) -> _M:
+        """Put this module and all modules inside it in training mode (or, with
+        ``mode=False``, evaluation mode); returns the module, as PyTorch does.
+
+        In training mode ``Dropout`` drops inputs and ``BatchNorm`` uses the
+        batch's statistics (and updates its running averages); in evaluation
+        mode dropout is the identity and batch norm uses the running averages.
+
+        Example:
+            >>> model = MLP(2, [4, 1], dropout=0.5, seed=0)
+            >>> model.eval().training, model.train().training
+            (False, True)
+        """
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode={mode!r}): mode must be True or False")
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self: _M) -> _M:
+        """Evaluation mode (``train(False)``): dropout off, batch norm on running averages."""
+        return self.train(False)
 
     def parameters(self) -> list[Value]:
         """The trainable leaves in micrograd's order (weights, then bias, per neuron)."""
@@ -123,8 +209,12 @@ class Module:
             p.data = v
 
     def state_dict(self) -> dict[str, float]:
-        """Every parameter's value by name, e.g. ``{"w.0": 0.3, ..., "b": 0.0}``."""
-        return {name: p.data for name, p in self.named_parameters()}
+        """Every parameter's value by name, e.g. ``{"w.0": 0.3, ..., "b": 0.0}``,
+        followed by the buffers (batch norm's running statistics), if any."""
+        return {name: p.data for name, p in self._named_state()}
+
+    def _named_state(self) -> list[tuple[str, Value]]:
+        return self.named_parameters() + self.named_buffers()
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set the parameters from ``state_dict()`` output.
@@ -137,7 +227,7 @@ class Module:
             raise TypeError(
                 f"load_state_dict: expected a mapping of name -> number, got {type(state).__name__}"
             )
-        named = self.named_parameters()
+        named = self._named_state()
         expected = [name for name, _ in named]
         missing = [name for name in expected if name not in state]
         known = set(expected)
@@ -205,6 +295,11 @@ class Module:
         if not isinstance(parameters, dict):
             raise ValueError(f"load({str(path)!r}): the checkpoint has no 'parameters' mapping")
         self.load_state_dict(parameters)
+
+    def _label(self, prefix: str) -> None:
+        """Name every parameter and buffer after its place in the model (drawings show it)."""
+        for name, p in self._named_state():
+            p.label = prefix + name
 
 
 class Neuron(Module):
@@ -285,10 +380,6 @@ class Neuron(Module):
     def config(self) -> dict[str, Any]:
         return {"type": "Neuron", "n_inputs": len(self.w), "activation": self.activation}
 
-    def _label(self, prefix: str) -> None:
-        for name, p in self.named_parameters():
-            p.label = prefix + name
-
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
@@ -348,6 +439,9 @@ class Layer(Module):
             for name, p in n.named_parameters()
         ]
 
+    def children(self) -> list[Module]:
+        return list(self.neurons)
+
     def load_weights(self, weights: Sequence[Sequence[float]], biases: Sequence[float]) -> None:
         """Set the weights, one row per neuron (``weights[j][i]``: input i -> neuron j),
         and the biases, one per neuron; checked in full before any change."""
@@ -360,10 +454,6 @@ class Layer(Module):
             "n_outputs": self.n_outputs,
             "activation": self.activation,
         }
-
-    def _label(self, prefix: str) -> None:
-        for i, n in enumerate(self.neurons):
-            n._label(f"{prefix}neurons.{i}.")
 
     def __repr__(self) -> str:
         return f"Layer({self.n_inputs}, {self.n_outputs}, activation={self.activation!r})"
@@ -390,9 +480,24 @@ class MLP(Module):
         seed: an int (two models with the same seed are identical), a
             ``random.Random``, or None for the global ``random`` module, which
             with ``random.seed(1337)`` gives micrograd's demo weights.
+        dropout: the probability of dropping each hidden activation in training
+            (``Dropout`` after every hidden layer); 0 for none.
+        batch_norm: normalise every hidden layer's weighted sums over the batch
+            (``BatchNorm``) before its activation.
+        residual: add a skip connection around every hidden layer whose input
+            and output widths agree (its output becomes ``x + layer(x)``); the
+            first layer (unless ``n_inputs`` equals its width) and the output
+            layer have none.
 
     Calling the model returns a Value when the last layer has one neuron (as
     micrograd's does) and a list of Values otherwise.
+
+    With ``dropout``, ``batch_norm`` or ``residual``, hidden layer i computes
+    ``x -> Linear -> BatchNorm -> activation -> Dropout (+ x)``. The weights are
+    drawn exactly as without them (same seed, same weights), so a remedy can be
+    compared with the plain network. A model with batch norm needs a batch in
+    training mode: use ``model.forward_batch(X)`` (as ``fit`` does), or
+    ``model.eval()`` before calling it on one sample.
 
     Example, the 2-2-1 network of the worked example (seed 003):
         >>> model = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid")
@@ -413,8 +518,17 @@ class MLP(Module):
         *,
         init: Init = "uniform",
         seed: Seed = None,
+        dropout: float = 0.0,
+        batch_norm: bool = False,
+        residual: bool = False,
     ) -> None:
         _check_count(n_inputs, "n_inputs")
+        self.dropout = _check_dropout(dropout, "MLP: dropout")
+        for flag, name in ((batch_norm, "batch_norm"), (residual, "residual")):
+            if not isinstance(flag, bool):
+                raise TypeError(f"MLP: {name} must be True or False, got {flag!r}")
+        self.batch_norm = batch_norm
+        self.residual = residual
         if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
             raise TypeError(
                 f"MLP: layer_sizes must be a list of ints such as [16, 16, 1], got {layer_sizes!r}"
@@ -432,16 +546,38 @@ class MLP(Module):
         rng = _rng(seed)
         sizes = [n_inputs, *layer_sizes]
         last = len(layer_sizes) - 1
+        # Batch norm sits between the weighted sum and the activation, so those
+        # layers' neurons stay linear and the MLP applies the activation itself.
+        hidden = "linear" if batch_norm else activation
         self.layers = [
             Layer(
                 sizes[i],
                 sizes[i + 1],
-                output_activation if i == last else activation,
+                output_activation if i == last else hidden,
                 init=init,
                 seed=rng,
             )
             for i in range(len(layer_sizes))
         ]
+        #: One BatchNorm per hidden layer when ``batch_norm``, else empty.
+        self.norms = [BatchNorm(size) for size in layer_sizes[:-1]] if batch_norm else []
+        # Drawn after the weights, so the weights do not depend on dropout.
+        #: One Dropout per hidden layer when ``dropout > 0``, else empty.
+        self.dropouts = (
+            [Dropout(self.dropout, seed=rng.getrandbits(64)) for _ in layer_sizes[:-1]]
+            if self.dropout
+            else []
+        )
+        #: Whether hidden layer i has a skip connection around it.
+        self.skips = [residual and sizes[i] == sizes[i + 1] for i in range(last)]
+        if residual and not any(self.skips):
+            raise ValueError(
+                f"MLP: residual=True, but no hidden layer of {n_inputs} -> {list(layer_sizes)} "
+                "has as many outputs as inputs, so there is nothing a skip connection can add "
+                "to; give two hidden layers of the same width, e.g. [8, 8, 1]"
+            )
+        # The plain network takes micrograd's code path, untouched by the remedies.
+        self._plain = not (self.norms or self.dropouts or residual)
         self._label("")
 
     @property
@@ -460,8 +596,43 @@ class MLP(Module):
         return [layer.n_outputs for layer in self.layers]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        out = self._run(x)
+        out = self._run(x) if self._plain else self._run_batch([x])[0]
         return out[0] if len(out) == 1 else out
+
+    def forward_batch(self, X: Sequence[Sequence[Value | float]]) -> list[Value | list[Value]]:
+        """The outputs for a batch of samples (each a Value, or a list for several
+        outputs); batch norm, if any, normalises over this batch.
+
+        Example:
+            >>> model = MLP(1, [3, 1], batch_norm=True, seed=0)
+            >>> outputs = model.forward_batch([[0.5], [1.0], [2.0]])
+            >>> len(outputs), type(outputs[0]).__name__
+            (3, 'Value')
+        """
+        if self._plain:
+            return [self(x) for x in _checked_batch(X, self)]
+        return [out[0] if len(out) == 1 else out for out in self._run_batch(X)]
+
+    def _run_batch(self, X: Sequence[Sequence[Value | float]]) -> list[list[Value]]:
+        """The forward pass with the remedies, layer by layer over the whole batch."""
+        width = self.n_inputs
+        rows = [_as_inputs(x, width, self) for x in _checked_batch(X, self)]
+        activate = ACTIVATIONS[self.activation]
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            inputs = rows
+            rows = [layer._forward(row) for row in rows]
+            if i == last:
+                break
+            if self.norms:
+                rows = self.norms[i]._normalise(rows)
+                if activate is not None:
+                    rows = [[activate(z) for z in row] for row in rows]
+            if self.dropouts:
+                rows = [self.dropouts[i]._drop(row) for row in rows]
+            if self.skips[i]:
+                rows = [_add_skip(x, row) for x, row in zip(inputs, rows)]
+        return rows
 
     def _run(self, x: Sequence[Value | float]) -> list[Value]:
         # Lifting each input to a Value once, rather than once per neuron (as
@@ -478,6 +649,10 @@ class MLP(Module):
         are equal bit for bit), for evaluating many points, e.g. a decision
         boundary. Always returns a list.
 
+        A model with dropout, batch norm or skip connections is evaluated as in
+        evaluation mode (no dropout, batch norm's running averages), whatever
+        its mode.
+
         Example:
             >>> model = MLP(2, [3, 1], seed=0)
             >>> model.forward_floats([0.5, -1.0]) == [model([0.5, -1.0]).data]
@@ -486,6 +661,15 @@ class MLP(Module):
         width = self.n_inputs
         if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != width:
             raise ValueError(f"{self!r} takes a list of {width} numbers (one sample), got {x!r}")
+        if not self._plain:
+            modes = [(m, m.training) for m in self.modules()]
+            self.eval()
+            try:
+                with no_grad():
+                    return [v.data for v in self._run_batch([x])[0]]
+            finally:
+                for module, mode in modes:
+                    module.training = mode
         values = [float(v) for v in x]
         for layer in self.layers:
             activate = _FLOAT_ACTIVATIONS[layer.activation]
@@ -509,6 +693,12 @@ class MLP(Module):
             >>> [(t.z[0].data, t.a[0].data) for t in model.trace([0.0, 0.0])]
             [(0.0, 0.5)]
         """
+        if not self._plain:
+            raise ValueError(
+                f"trace() follows plain layers (z, then a = activation(z)); {self!r} has "
+                "dropout, batch norm or skip connections between them. Trace an MLP built "
+                "without them."
+            )
         values = _as_inputs(x, self.n_inputs, self)
         rows = []
         for layer in self.layers:
@@ -519,10 +709,49 @@ class MLP(Module):
         return rows
 
     def named_parameters(self) -> list[tuple[str, Value]]:
+        # Forward order: each layer's weights and biases, then its batch norm's scales
+        # and shifts (a plain MLP has only the layers: micrograd's order).
+        named: list[tuple[str, Value]] = []
+        for i, layer in enumerate(self.layers):
+            named += [(f"layers.{i}.{name}", p) for name, p in layer.named_parameters()]
+            if i < len(self.norms):
+                named += [(f"norms.{i}.{name}", p) for name, p in self.norms[i].named_parameters()]
+        return named
+
+    def named_buffers(self) -> list[tuple[str, Value]]:
         return [
-            (f"layers.{i}.{name}", p)
-            for i, layer in enumerate(self.layers)
-            for name, p in layer.named_parameters()
+            (f"norms.{i}.{name}", v)
+            for i, norm in enumerate(self.norms)
+            for name, v in norm.named_buffers()
+        ]
+
+    def children(self) -> list[Module]:
+        found: list[Module] = []
+        for i, layer in enumerate(self.layers):
+            found.append(layer)
+            if i < len(self.norms):
+                found.append(self.norms[i])
+            if i < len(self.dropouts):
+                found.append(self.dropouts[i])
+        return found
+
+    def layer_grad_norms(self) -> list[float]:
+        """The gradient's size in each layer: ``sqrt(sum(p.grad^2))`` over the
+        layer's weights and biases, first layer first.
+
+        Call it after ``backward()``. Vanishing gradients show as numbers that
+        shrink towards the first layer (batch norm's own scales and shifts are
+        left out, so networks with and without it compare directly).
+
+        Example:
+            >>> model = MLP(1, [1, 1], activation="linear", seed=0)
+            >>> model.load_weights([([[2.0]], [0.0]), ([[3.0]], [0.0])])
+            >>> model([1.0]).backward()
+            >>> model.layer_grad_norms()  # layer 1: (3*1, 3), layer 2: (2, 1)
+            [4.242640687119285, 2.23606797749979]
+        """
+        return [
+            math.sqrt(sum(float(p.grad) ** 2 for p in layer.parameters())) for layer in self.layers
         ]
 
     def load_weights(
@@ -550,25 +779,42 @@ class MLP(Module):
             flat += _flatten_layer(
                 pair[0], pair[1], layer.n_inputs, layer.n_outputs, f"layer {i}: "
             )
-        self.load_parameters(flat)
+        if self._plain:
+            self.load_parameters(flat)
+            return
+        # Batch norm's scales and shifts are not given here: set the layers' only.
+        params = [p for layer in self.layers for p in layer.parameters()]
+        numbers_ = [_checked_number(v, f"load_weights: value {i}") for i, v in enumerate(flat)]
+        for p, v in zip(params, numbers_, strict=True):
+            p.data = v
 
     def config(self) -> dict[str, Any]:
-        return {
+        config: dict[str, Any] = {
             "type": "MLP",
             "n_inputs": self.n_inputs,
             "layer_sizes": self.layer_sizes,
             "activation": self.activation,
             "output_activation": self.output_activation,
         }
+        # Only when used, so checkpoints of plain MLPs look as they always did.
+        config.update(self._remedies())
+        return config
 
-    def _label(self, prefix: str) -> None:
-        for i, layer in enumerate(self.layers):
-            layer._label(f"{prefix}layers.{i}.")
+    def _remedies(self) -> dict[str, Any]:
+        remedies: dict[str, Any] = {}
+        if self.dropout:
+            remedies["dropout"] = self.dropout
+        if self.batch_norm:
+            remedies["batch_norm"] = True
+        if self.residual:
+            remedies["residual"] = True
+        return remedies
 
     def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self._remedies().items())
         return (
             f"MLP({self.n_inputs}, {self.layer_sizes}, activation={self.activation!r}, "
-            f"output_activation={self.output_activation!r})"
+            f"output_activation={self.output_activation!r}{extra})"
         )
 
     # -- PyTorch bridge -------------------------------------------------------------
@@ -578,11 +824,20 @@ class MLP(Module):
 
         ``Linear`` layers followed by ``ReLU``/``Tanh``/``Sigmoid`` (none for
         linear), so a model built here can move to PyTorch. Outputs agree to
-        about 1e-15 (PyTorch sums a dot product in another order).
+        about 1e-15 (PyTorch sums a dot product in another order). Batch norm
+        becomes ``BatchNorm1d`` (with its running statistics) and dropout
+        ``Dropout``; the Sequential is in this model's mode. Skip connections
+        have no place in a Sequential: a residual MLP raises ValueError.
         """
         torch = _import_torch("MLP.to_torch()")
+        if self.residual:
+            raise ValueError(
+                "to_torch(): a torch.nn.Sequential cannot hold skip connections; build the "
+                "residual network in PyTorch as a Module whose forward adds x to each block"
+            )
         modules = []
-        for layer in self.layers:
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
             linear = torch.nn.Linear(layer.n_inputs, layer.n_outputs, dtype=torch.float64)
             with torch.no_grad():
                 linear.weight.copy_(
@@ -594,9 +849,15 @@ class MLP(Module):
                     torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64)
                 )
             modules.append(linear)
-            if layer.activation != "linear":
-                modules.append(getattr(torch.nn, _TORCH_NAMES[layer.activation])())
-        return torch.nn.Sequential(*modules)
+            activation = layer.activation
+            if i < len(self.norms):
+                modules.append(self.norms[i]._to_torch(torch))
+                activation = self.activation
+            if activation != "linear":
+                modules.append(getattr(torch.nn, _TORCH_NAMES[activation])())
+            if i < last and self.dropouts:
+                modules.append(torch.nn.Dropout(self.dropout))
+        return torch.nn.Sequential(*modules).train(self.training)
 
     @classmethod
     def from_torch(cls, module: Any) -> MLP:
@@ -657,6 +918,261 @@ class MLP(Module):
         return model
 
 
+# -- remedies for training trouble --------------------------------------------------------
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, each input is zeroed with probability ``p``
+    and the others are scaled by ``1 / (1 - p)``, so every output's expected
+    value is its input; in evaluation mode it is the identity.
+
+    Dropping a random part of the activations on every step keeps neurons from
+    relying on each other, a remedy for overfitting (Srivastava et al., 2014).
+
+    Args:
+        p: the probability of dropping each input, in [0, 1).
+        seed: an int or a ``random.Random``; the masks come from this module's
+            own generator, so runs repeat and the global ``random`` is untouched.
+
+    Example:
+        >>> drop = Dropout(0.5, seed=0)
+        >>> [v.data for v in drop([1.0, 1.0, 1.0, 1.0])]
+        [2.0, 2.0, 0.0, 0.0]
+        >>> [v.data for v in drop.eval()([1.0, 1.0, 1.0, 1.0])]
+        [1.0, 1.0, 1.0, 1.0]
+    """
+
+    def __init__(self, p: float = 0.5, *, seed: int | random.Random = 0) -> None:
+        self.p = _check_dropout(p, "Dropout: p")
+        if isinstance(seed, random.Random):
+            self._rng = seed
+        elif isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"Dropout: seed must be an int or a random.Random, got {seed!r}")
+        else:
+            self._rng = random.Random(seed)
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        if isinstance(x, (Value, str, bytes)) or not isinstance(x, Sequence):
+            raise TypeError(
+                f"{self!r} takes a list of numbers (one sample), got {type(x).__name__}"
+            )
+        return self._drop([xi if isinstance(xi, Value) else Value(xi) for xi in x])
+
+    def _drop(self, x: list[Value]) -> list[Value]:
+        p = self.p
+        if not self.training or p == 0.0:
+            return x
+        keep = 1.0 / (1.0 - p)
+        draw = self._rng.random
+        # A multiplication by the mask, as PyTorch computes it: a dropped input
+        # stays in the graph with local derivative 0, so drawings show the drop.
+        return [xi * (0.0 if draw() < p else keep) for xi in x]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return []
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "Dropout", "p": self.p}
+
+    def __repr__(self) -> str:
+        return f"Dropout(p={self.p!r})"
+
+
+class BatchNorm(Module):
+    """Batch normalisation of ``n_features`` scalar activations (Ioffe & Szegedy, 2015),
+    PyTorch's ``BatchNorm1d``.
+
+    In training mode each feature j is normalised over the batch,
+    ``y = gamma_j * (x - mean_j) / sqrt(var_j + eps) + beta_j`` (``var`` the
+    biased batch variance), and the running averages move towards the batch's
+    statistics: ``running = (1 - momentum) * running + momentum * batch``, with
+    the unbiased variance, as PyTorch does. In evaluation mode the running
+    averages take the batch's place, so a single sample can be normalised.
+    ``gamma`` (PyTorch's ``weight``, starting at 1) and ``beta`` (``bias``,
+    starting at 0) are learned; the running averages are buffers: saved in
+    checkpoints, never trained.
+
+    A batch is a list of samples, each a list of ``n_features`` numbers or
+    Values; call ``forward_batch(X)``. Calling it on one sample works only in
+    evaluation mode: one sample has no variance to normalise by.
+
+    Example:
+        >>> norm = BatchNorm(1)
+        >>> [round(out[0].data, 4) for out in norm.forward_batch([[1.0], [3.0]])]
+        [-1.0, 1.0]
+        >>> round(norm.running_mean[0].data, 4), round(norm.running_var[0].data, 4)
+        (0.2, 1.1)
+    """
+
+    def __init__(self, n_features: int, *, momentum: float = 0.1, eps: float = 1e-5) -> None:
+        _check_count(n_features, "BatchNorm: n_features")
+        for name, number in (("momentum", momentum), ("eps", eps)):
+            if isinstance(number, bool) or not isinstance(number, (int, float)):
+                raise TypeError(f"BatchNorm: {name} must be a number, got {number!r}")
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"BatchNorm: momentum={momentum!r} must be in [0, 1] (PyTorch: 0.1)")
+        if not (math.isfinite(eps) and eps > 0.0):
+            raise ValueError(f"BatchNorm: eps={eps!r} must be > 0 (it keeps sqrt(var + eps) > 0)")
+        self.momentum = float(momentum)
+        self.eps = float(eps)
+        self.gamma = [Value(1.0) for _ in range(n_features)]
+        self.beta = [Value(0.0) for _ in range(n_features)]
+        self.running_mean = [Value(0.0) for _ in range(n_features)]
+        self.running_var = [Value(1.0) for _ in range(n_features)]
+        self._label("")
+
+    @property
+    def n_inputs(self) -> int:
+        """Number of features normalised (each sample's width)."""
+        return len(self.gamma)
+
+    @property
+    def n_outputs(self) -> int:
+        """The same as ``n_inputs``."""
+        return len(self.gamma)
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        return self.forward_batch([x])[0]
+
+    def forward_batch(self, X: Sequence[Sequence[Value | float]]) -> list[list[Value]]:
+        width = self.n_inputs
+        return self._normalise([_as_inputs(x, width, self) for x in _checked_batch(X, self)])
+
+    def _normalise(self, rows: list[list[Value]]) -> list[list[Value]]:
+        n = len(rows)
+        if not self.training:
+            return [self._normalise_running(row) for row in rows]
+        if n < 2:
+            raise ValueError(
+                f"{self!r} in training mode normalises each feature over the batch, so it "
+                f"needs at least 2 samples, got {n}: pass a batch (model.forward_batch(X), or "
+                "fit with batch_size >= 2), or call model.eval() to use the running statistics"
+            )
+        inv_n = 1.0 / n
+        momentum = self.momentum
+        columns = []
+        for j, column in enumerate(zip(*rows)):
+            mean = _sum(column) * inv_n
+            centred = [x - mean for x in column]
+            var = _sum([c * c for c in centred]) * inv_n
+            inv_std = (var + self.eps) ** -0.5
+            gamma, beta = self.gamma[j], self.beta[j]
+            columns.append([gamma * (c * inv_std) + beta for c in centred])
+            # NOTE: the running variance is the unbiased n/(n-1) one, as in PyTorch,
+            # while the batch is normalised with the biased one.
+            running_mean, running_var = self.running_mean[j], self.running_var[j]
+            running_mean.data = (1.0 - momentum) * running_mean.data + momentum * mean.data
+            unbiased = var.data * n / (n - 1)
+            running_var.data = (1.0 - momentum) * running_var.data + momentum * unbiased
+        return [list(row) for row in zip(*columns)]
+
+    def _normalise_running(self, row: list[Value]) -> list[Value]:
+        out = []
+        for j, x in enumerate(row):
+            inv_std = 1.0 / math.sqrt(self.running_var[j].data + self.eps)
+            out.append(self.gamma[j] * ((x - self.running_mean[j].data) * inv_std) + self.beta[j])
+        return out
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            *((f"gamma.{j}", g) for j, g in enumerate(self.gamma)),
+            *((f"beta.{j}", b) for j, b in enumerate(self.beta)),
+        ]
+
+    def named_buffers(self) -> list[tuple[str, Value]]:
+        return [
+            *((f"running_mean.{j}", m) for j, m in enumerate(self.running_mean)),
+            *((f"running_var.{j}", v) for j, v in enumerate(self.running_var)),
+        ]
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "BatchNorm", "n_features": self.n_inputs}
+
+    def _to_torch(self, torch: Any) -> Any:
+        norm = torch.nn.BatchNorm1d(
+            self.n_inputs, eps=self.eps, momentum=self.momentum, dtype=torch.float64
+        )
+        with torch.no_grad():
+            for target, source in (
+                (norm.weight, self.gamma),
+                (norm.bias, self.beta),
+                (norm.running_mean, self.running_mean),
+                (norm.running_var, self.running_var),
+            ):
+                target.copy_(torch.tensor([v.data for v in source], dtype=torch.float64))
+        return norm.train(self.training)
+
+    def __repr__(self) -> str:
+        return f"BatchNorm({self.n_inputs})"
+
+
+class Residual(Module):
+    """A skip connection: ``x + module(x)``, input i added to output i.
+
+    The gradient reaches ``x`` through the sum directly as well as through the
+    module, so it cannot vanish inside a deep stack of such blocks (He et al.,
+    2016). The module must have as many outputs as inputs.
+
+    Example:
+        >>> block = Residual(Layer(2, 2, activation="linear"))
+        >>> block.module.load_weights([[0.0, 0.0], [0.0, 0.0]], [1.0, -1.0])
+        >>> [v.data for v in block([3.0, 4.0])]
+        [4.0, 3.0]
+    """
+
+    def __init__(self, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"Residual: expected a Module to wrap, got {type(module).__name__}")
+        n_in, n_out = getattr(module, "n_inputs", None), getattr(module, "n_outputs", None)
+        if isinstance(n_in, int) and isinstance(n_out, int) and n_in != n_out:
+            raise ValueError(
+                f"Residual: {module!r} maps {n_in} inputs to {n_out} outputs; a skip "
+                "connection adds input i to output i, so the two widths must agree"
+            )
+        self.module = module
+        self._label("")
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        inputs = self._inputs(x)
+        return _add_skip(inputs, self.module(inputs), self)
+
+    def forward_batch(self, X: Sequence[Sequence[Value | float]]) -> list[list[Value]]:
+        rows = [self._inputs(x) for x in _checked_batch(X, self)]
+        outputs = self.module.forward_batch(rows)
+        return [_add_skip(x, out, self) for x, out in zip(rows, outputs)]
+
+    def _inputs(self, x: Sequence[Value | float]) -> list[Value]:
+        width = getattr(self.module, "n_inputs", None)
+        if isinstance(width, int):
+            return _as_inputs(x, width, self)
+        if isinstance(x, (Value, str, bytes)) or not isinstance(x, Sequence):
+            raise TypeError(
+                f"{self!r} takes a list of numbers (one sample), got {type(x).__name__}"
+            )
+        return [xi if isinstance(xi, Value) else Value(xi) for xi in x]
+
+    @property
+    def n_inputs(self) -> int | None:
+        """The wrapped module's input width (None when it has no fixed width)."""
+        width = getattr(self.module, "n_inputs", None)
+        return width if isinstance(width, int) else None
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [(f"module.{name}", p) for name, p in self.module.named_parameters()]
+
+    def named_buffers(self) -> list[tuple[str, Value]]:
+        return [(f"module.{name}", v) for name, v in self.module.named_buffers()]
+
+    def children(self) -> list[Module]:
+        return [self.module]
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "Residual", "module": self.module.config()}
+
+    def __repr__(self) -> str:
+        return f"Residual({self.module!r})"
+
+
 # -- helpers ---------------------------------------------------------------------------
 
 _TORCH_NAMES: dict[str, str] = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
@@ -682,6 +1198,47 @@ def _as_inputs(x: Sequence[Value | float], width: int, model: Module) -> list[Va
             "n_inputs"
         )
     return [xi if isinstance(xi, Value) else Value(xi) for xi in x]
+
+
+def _checked_batch(X: Any, model: Module) -> Sequence[Any]:
+    """A batch must be a non-empty list of samples."""
+    if isinstance(X, (Value, str, bytes)) or not isinstance(X, Sequence):
+        raise TypeError(
+            f"{model!r}.forward_batch takes a list of samples (each a list of numbers), "
+            f"got {type(X).__name__}"
+        )
+    if not X:
+        raise ValueError(f"{model!r}.forward_batch: the batch is empty; give at least one sample")
+    return X
+
+
+def _add_skip(x: list[Value], out: Any, model: Module | None = None) -> list[Value]:
+    """``x + out`` elementwise: a residual block's output."""
+    outs = [out] if isinstance(out, Value) else out
+    if len(outs) != len(x):
+        raise ValueError(
+            f"{model!r}: the wrapped module returned {len(outs)} output(s) for {len(x)} "
+            "input(s); a skip connection adds input i to output i, so the widths must agree"
+        )
+    return [xi + oi for xi, oi in zip(x, outs)]
+
+
+def _sum(terms: Sequence[Value]) -> Value:
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def _check_dropout(p: Any, where: str) -> float:
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(f"{where} must be a number in [0, 1), got {p!r}")
+    if not 0.0 <= float(p) < 1.0:
+        raise ValueError(
+            f"{where}={p!r} is the probability of dropping an input and must be in [0, 1): "
+            "0 keeps everything, and 1 would drop everything (and divide by 1 - p = 0)"
+        )
+    return float(p)
 
 
 def _rng(seed: Seed) -> Any:

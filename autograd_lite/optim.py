@@ -12,6 +12,13 @@ A training step is the same as in PyTorch::
     loss.backward()
     optimizer.step()
 
+``Sophia`` is second order: it estimates the Hessian's diagonal from
+Hessian-vector products, which the engine computes by differentiating its own
+backward pass. It re-evaluates the loss, so its step takes a closure, as
+PyTorch's ``LBFGS`` does::
+
+    optimizer.step(lambda: loss_of(model))   # builds the loss; no backward() needed
+
 Schedules change ``optimizer.lr`` once per ``scheduler.step()``. micrograd's
 demo decays its learning rate linearly, ``1.0 - 0.9 * k / 100``; that is
 ``LinearLR(SGD(params, lr=1.0), start_factor=1.0, end_factor=0.1, total_iters=100)``
@@ -22,13 +29,17 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable
+import random
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from autograd_lite.autodiff import enable_grad, gradients, is_grad_enabled
 from autograd_lite.value import Value
 
 __all__ = [
     "SGD",
+    "AdaDelta",
+    "Adadelta",
     "Adagrad",
     "Adam",
     "AdamW",
@@ -39,9 +50,11 @@ __all__ = [
     "LinearLR",
     "Optimizer",
     "RMSprop",
+    "Sophia",
     "StepLR",
     "clip_grad_norm",
     "clip_grad_value",
+    "hessian_vector_product",
 ]
 
 
@@ -147,13 +160,7 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         name = type(self).__name__
-        if not (isinstance(betas, tuple) and len(betas) == 2):
-            raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
-        for i, beta in enumerate(betas):
-            _check_finite(beta, f"betas[{i}]", name)
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{name}: betas[{i}]={beta!r} must be in [0, 1)")
-        self.betas = (float(betas[0]), float(betas[1]))
+        self.betas = _check_betas(betas, name)
         self.eps = _check_nonnegative(eps, "eps", name)
         self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", name)
         self.amsgrad = amsgrad
@@ -279,6 +286,220 @@ class Adagrad(Optimizer):
                 g = g + wd * p.data
             sums[i] += g * g
             p.data -= clr * g / (math.sqrt(sums[i]) + eps)
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler, 2012; PyTorch's formula): a step size of its own per
+    parameter, from running averages of squared gradients and squared steps.
+
+    ``s = rho*s + (1-rho)*g^2``, ``delta = sqrt(u + eps) / sqrt(s + eps) * g``,
+    ``u = rho*u + (1-rho)*delta^2``, ``p -= lr * delta``; ``weight_decay`` adds
+    ``weight_decay * p`` to the gradient. With PyTorch's default ``lr=1.0`` the
+    step has the units of the parameter, with no learning rate to tune.
+
+    Example:
+        >>> w = Value(1.0)
+        >>> w.grad = 2.0
+        >>> Adadelta([w]).step()
+        >>> round(w.data, 6)   # sqrt(1e-6) / sqrt(0.1*4 + 1e-6) * 2
+        0.996838
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1.0,
+        rho: float = 0.9,
+        eps: float = 1e-6,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        name = type(self).__name__
+        self.rho = _check_finite(rho, "rho", name)
+        if not 0.0 <= self.rho <= 1.0:
+            raise ValueError(f"{name}: rho={rho!r} must be in [0, 1]")
+        self.eps = _check_nonnegative(eps, "eps", name)
+        self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", name)
+        n = len(self.params)
+        self._square_avg = [0.0] * n
+        self._acc_delta = [0.0] * n
+
+    def step(self) -> None:
+        self.step_count += 1
+        lr, rho, eps, wd = self.lr, self.rho, self.eps, self.weight_decay
+        s, u = self._square_avg, self._acc_delta
+        for i, (p, g) in enumerate(zip(self.params, self._grads(), strict=True)):
+            if wd != 0.0:
+                g = g + wd * p.data
+            s[i] = s[i] * rho + (1.0 - rho) * g * g
+            delta = math.sqrt(u[i] + eps) / math.sqrt(s[i] + eps) * g
+            u[i] = u[i] * rho + (1.0 - rho) * delta * delta
+            p.data -= lr * delta
+
+
+#: The seed's spelling of ``Adadelta`` (PyTorch's, like ``Adagrad``).
+AdaDelta = Adadelta
+
+
+class Sophia(Optimizer):
+    """Sophia (Liu et al., 2023): a clipped step preconditioned by a running
+    estimate of the Hessian's diagonal, itself estimated by Hutchinson's method.
+
+    Each ``step(closure)``, at step t (1, 2, ...):
+
+    - ``g``: the gradient of ``closure()``'s loss; ``m = b1*m + (1-b1)*g``;
+    - every ``hessian_interval`` steps (t = 1, k+1, 2k+1, ...):
+      ``h = b2*h + (1-b2) * u*(H u)``, with ``u`` a random vector of ±1
+      (Rademacher) and ``H u`` a Hessian-vector product from a double backward
+      pass (``hessian_vector_product``); ``u*(H u)`` averages to diag(H);
+    - ``p *= 1 - lr*weight_decay`` (decoupled, as in AdamW), then
+      ``p -= lr * clip(m / max(rho*h, eps), -1, 1)``.
+
+    Where the curvature estimate is reliable, the step is the Newton-like
+    ``(lr/rho) * m/h``; elsewhere (flat or negative curvature, or far from a
+    minimum) the clip bounds each coordinate's step by ``lr``.
+
+    Args:
+        params: the parameters (leaf Values).
+        lr: the largest step a coordinate can take.
+        betas: ``(b1, b2)``, the decay of the gradient and Hessian averages.
+        rho: scales the Hessian in the denominator (the paper's gamma, called
+            ``rho`` in the authors' code); must be >= 0 (0 makes every step
+            ``lr * sign(m)``).
+        weight_decay: decoupled weight decay.
+        eps: the smallest denominator.
+        hessian_interval: refresh the Hessian estimate every k steps (the
+            paper's k; a Hessian step costs about three gradient steps).
+        seed: seeds the Rademacher vectors (its own ``random.Random``).
+
+    Because it differentiates the loss twice, ``step`` needs the loss itself:
+    pass a function that builds and returns it (no ``backward()`` needed);
+    afterwards each parameter's ``.grad`` holds the gradient used.
+
+    With ``rho = lr`` the step is Newton's, ``m/h``, capped at ``lr`` per coordinate.
+
+    Example, on ``f = 2 (x - 1)^2`` (gradient ``4 (x - 1)``, Hessian 4) from x = 1.5:
+        >>> x = Value(1.5)
+        >>> opt = Sophia([x], lr=1.0, betas=(0.0, 0.0), rho=1.0, weight_decay=0.0)
+        >>> opt.step(lambda: 2 * (x - 1) ** 2)   # x -= 1.0 * clip(2 / (1.0 * 4), 1)
+        >>> x.data, x.grad, opt.hessian
+        (1.0, 2.0, [4.0])
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-4,
+        betas: tuple[float, float] = (0.965, 0.99),
+        rho: float = 0.04,
+        weight_decay: float = 1e-1,
+        eps: float = 1e-12,
+        hessian_interval: int = 10,
+        seed: int = 0,
+    ) -> None:
+        super().__init__(params, lr)
+        name = "Sophia"
+        self.betas = _check_betas(betas, name)
+        self.rho = _check_nonnegative(rho, "rho", name)
+        self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", name)
+        self.eps = _check_positive(eps, "eps", name)
+        if (
+            isinstance(hessian_interval, bool)
+            or not isinstance(hessian_interval, int)
+            or hessian_interval < 1
+        ):
+            raise ValueError(
+                f"Sophia: hessian_interval must be a positive int, got {hessian_interval!r}"
+            )
+        self.hessian_interval = hessian_interval
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"Sophia: seed must be an int, got {seed!r}")
+        self._rng = random.Random(seed)
+        n = len(self.params)
+        self._m = [0.0] * n
+        #: The running estimate of the Hessian's diagonal, one number per parameter.
+        self.hessian = [0.0] * n
+
+    def step(self, closure: Callable[[], Value] | None = None) -> None:
+        """One update; ``closure()`` must build and return the loss (a Value)."""
+        if closure is None or not callable(closure):
+            raise TypeError(
+                "Sophia.step(closure): Sophia differentiates the loss twice, so it needs a "
+                "function that builds the loss, e.g. opt.step(lambda: loss_of(model))"
+            )
+        if not is_grad_enabled():
+            raise RuntimeError(
+                "Sophia.step(closure) was called inside no_grad(): the loss must be recorded "
+                "as a graph to be differentiated"
+            )
+        loss = closure()
+        if not isinstance(loss, Value):
+            raise TypeError(
+                f"Sophia.step: the closure must return the loss as a Value, got "
+                f"{type(loss).__name__}"
+            )
+        self.step_count += 1
+        params = self.params
+        refresh = (self.step_count - 1) % self.hessian_interval == 0
+        if refresh:
+            u = [1.0 if self._rng.random() < 0.5 else -1.0 for _ in params]
+            first = gradients(loss, params, create_graph=True)
+            grads = [float(g) for g in first]
+            hu = _vector_product(first, params, u)
+            beta2 = self.betas[1]
+            for i, (ui, hui) in enumerate(zip(u, hu, strict=True)):
+                self.hessian[i] = beta2 * self.hessian[i] + (1.0 - beta2) * ui * hui
+        else:
+            grads = [float(g) for g in gradients(loss, params, create_graph=False)]
+        lr, rho, eps, decay = self.lr, self.rho, self.eps, 1.0 - self.lr * self.weight_decay
+        beta1 = self.betas[0]
+        m, h = self._m, self.hessian
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            p.grad = g
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            ratio = m[i] / max(rho * h[i], eps)
+            p.data = p.data * decay - lr * min(max(ratio, -1.0), 1.0)
+
+
+def hessian_vector_product(
+    loss: Value, params: Sequence[Value], vector: Sequence[float]
+) -> list[float]:
+    """``H v``: the Hessian of ``loss`` with respect to ``params``, times ``vector``.
+
+    Computed without forming H, by differentiating twice: a backward pass
+    recorded as a graph (``create_graph``) gives the gradient g as Values,
+    and a second backward pass of ``sum(g_i * v_i)`` gives ``H v``. The
+    ``.grad`` of every node is left as it was.
+
+    Example, ``f = x^2 y`` at (1, 2): H = [[2y, 2x], [2x, 0]] = [[4, 2], [2, 0]]:
+        >>> x, y = Value(1.0), Value(2.0)
+        >>> hessian_vector_product(x * x * y, [x, y], [1.0, 0.0])
+        [4.0, 2.0]
+    """
+    if not isinstance(loss, Value):
+        raise TypeError(f"hessian_vector_product: loss must be a Value, got {type(loss).__name__}")
+    ps = _check_params(params, "hessian_vector_product")
+    if isinstance(vector, (str, bytes)) or not isinstance(vector, Sequence):
+        raise TypeError("hessian_vector_product: vector must be a list of numbers")
+    if len(vector) != len(ps):
+        raise ValueError(
+            f"hessian_vector_product: {len(ps)} parameters but a vector of {len(vector)}; "
+            "give one number per parameter"
+        )
+    v = [_check_finite(x, f"vector[{i}]", "hessian_vector_product") for i, x in enumerate(vector)]
+    return _vector_product(gradients(loss, ps, create_graph=True), ps, v)
+
+
+def _vector_product(grads: list[Any], params: list[Value], vector: list[float]) -> list[float]:
+    """d(sum g_i v_i)/d params, for a gradient ``grads`` recorded as Values."""
+    with enable_grad():
+        terms = [g * v for g, v in zip(grads, vector) if isinstance(g, Value) and v != 0.0]
+        if not terms:
+            return [0.0] * len(params)  # the gradient does not depend on the parameters
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+    return [float(x) for x in gradients(total, params, create_graph=False)]
 
 
 # -- learning-rate schedules ------------------------------------------------------------
@@ -485,6 +706,16 @@ def _check_params(params: Iterable[Value], where: str) -> list[Value]:
     if len({id(p) for p in ps}) != len(ps):
         raise ValueError(f"{where}: a parameter appears more than once")
     return ps
+
+
+def _check_betas(betas: Any, where: str) -> tuple[float, float]:
+    if not (isinstance(betas, tuple) and len(betas) == 2):
+        raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+    for i, beta in enumerate(betas):
+        _check_finite(beta, f"betas[{i}]", where)
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"{where}: betas[{i}]={beta!r} must be in [0, 1)")
+    return (float(betas[0]), float(betas[1]))
 
 
 def _check_finite(x: Any, name: str, where: str) -> float:

@@ -3,7 +3,15 @@
 ``fit`` repeats forward, loss, backward and update over the data for a number
 of epochs, as full-batch (``batch_size=None``), mini-batch (``batch_size=k``)
 or stochastic (``batch_size=1``) gradient descent. Everything is checked
-before the first update, so bad input fails fast with a ValueError.
+before the first update, so bad input fails fast with a ValueError. Training
+runs in training mode (dropout on, batch norm on batch statistics) and
+evaluation in evaluation mode, under ``no_grad``; the model's modes are
+restored afterwards.
+
+Callbacks are called after every epoch with the ``History`` so far; that is how
+metrics reach a file (``CSVLogger``), TensorBoard (``TensorBoardLogger``) or
+Weights & Biases (a one-line function, see ``fit``) without this package
+depending on any of them.
 
 Plots use matplotlib, imported only when a plot is asked for (the ``[plot]``
 extra); the progress bar uses tqdm (the ``[progress]`` extra).
@@ -11,23 +19,34 @@ extra); the progress bar uses tqdm (the ``[progress]`` extra).
 
 from __future__ import annotations
 
+import csv
 import gc
 import importlib
 import math
 import numbers
+import os
 import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from autograd_lite import losses as _losses
 from autograd_lite.autodiff import no_grad
-from autograd_lite.nn import MLP, Module
-from autograd_lite.optim import LRScheduler, Optimizer
+from autograd_lite.nn import MLP, BatchNorm, Module
+from autograd_lite.optim import LRScheduler, Optimizer, Sophia
 from autograd_lite.value import Value
 
-__all__ = ["LOSSES", "Callback", "History", "evaluate", "fit", "plot_decision_boundary"]
+__all__ = [
+    "LOSSES",
+    "CSVLogger",
+    "Callback",
+    "History",
+    "TensorBoardLogger",
+    "evaluate",
+    "fit",
+    "plot_decision_boundary",
+]
 
 #: A function called after every epoch with the history so far; returning True
 #: stops training (e.g. custom early stopping), anything else carries on.
@@ -77,6 +96,46 @@ class History:
     def epochs(self) -> int:
         """Number of epochs run."""
         return len(self.loss)
+
+    def columns(self) -> list[str]:
+        """The CSV columns: ``epoch``, then each recorded metric, then ``lr``."""
+        names = ["epoch", "loss"]
+        names += [name for name in _OPTIONAL_COLUMNS if getattr(self, name)]
+        return [*names, "lr"]
+
+    def row(self, epoch: int) -> list[float | int]:
+        """One epoch's numbers (1 is the first epoch), in ``columns()`` order."""
+        if isinstance(epoch, bool) or not isinstance(epoch, int) or not 1 <= epoch <= self.epochs:
+            raise ValueError(f"History.row: epoch must be 1..{self.epochs}, got {epoch!r}")
+        values: list[float | int] = [epoch]
+        for name in self.columns()[1:]:
+            column = getattr(self, name)
+            values.append(column[epoch - 1] if epoch <= len(column) else math.nan)
+        return values
+
+    def to_csv(self, file: str | os.PathLike[str] | IO[str]) -> None:
+        """Write the history as CSV: a header, then one row per epoch.
+
+        ``file`` is a path or an open text file. Numbers are written in full
+        precision, so the file reads back exactly.
+
+        Example:
+            >>> import io
+            >>> out = io.StringIO()
+            >>> History(loss=[0.5, 0.25], lr=[0.1, 0.1]).to_csv(out)
+            >>> print(out.getvalue(), end="")
+            epoch,loss,lr
+            1,0.5,0.1
+            2,0.25,0.1
+        """
+        if isinstance(file, (str, os.PathLike)):
+            with open(file, "w", newline="", encoding="utf-8") as f:
+                self.to_csv(f)
+            return
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(self.columns())
+        for epoch in range(1, self.epochs + 1):
+            writer.writerow(self.row(epoch))
 
     def to_dict(self) -> dict[str, Any]:
         """The history as plain data (JSON-ready)."""
@@ -133,6 +192,101 @@ class History:
         return f"History({', '.join(parts)})"
 
 
+_OPTIONAL_COLUMNS = ("accuracy", "val_loss", "val_accuracy")
+
+
+class CSVLogger:
+    """A ``fit`` callback writing one CSV row per epoch, as training goes.
+
+    The file gets a header at the first epoch of each ``fit`` run (starting a
+    new file, unless ``append=True``), then a row after every epoch, flushed at
+    once so another program can follow it. ``History.to_csv`` writes the same
+    format after the fact.
+
+    Example:
+        >>> import os, tempfile
+        >>> from autograd_lite import datasets, nn, optim
+        >>> X, y = datasets.xor()
+        >>> model = nn.MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", seed=1)
+        >>> path = os.path.join(tempfile.mkdtemp(), "log.csv")
+        >>> _ = fit(model, X, y, loss="binary_cross_entropy", epochs=3,
+        ...         optimizer=optim.Adam(model.parameters(), lr=0.1), callbacks=[CSVLogger(path)])
+        >>> with open(path) as f:
+        ...     print(f.readline(), end="")
+        ...     print(len(f.readlines()), "rows")
+        epoch,loss,accuracy,lr
+        3 rows
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, append: bool = False) -> None:
+        self.path = path
+        self.append = append
+
+    def __call__(self, history: History) -> None:
+        if history.epochs == 0:
+            return
+        first = history.epochs == 1
+        mode = "a" if (self.append or not first) else "w"
+        with open(self.path, mode, newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            if first and (mode == "w" or f.tell() == 0):
+                writer.writerow(history.columns())
+            writer.writerow(history.row(history.epochs))
+
+    def __repr__(self) -> str:
+        return f"CSVLogger({os.fspath(self.path)!r})"
+
+
+class TensorBoardLogger:
+    """A ``fit`` callback sending each epoch's metrics to TensorBoard.
+
+    Writes the scalars ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``
+    and ``lr`` (those recorded) at step = epoch, through PyTorch's
+    ``SummaryWriter``, which needs the optional ``tensorboard`` package
+    (``pip install tensorboard``); or through any ``writer`` with an
+    ``add_scalar(tag, value, step)`` method. Then ``tensorboard --logdir runs``.
+
+    Usage::
+
+        logger = TensorBoardLogger("runs/moons")
+        fit(model, X, y, loss="hinge", optimizer=opt, epochs=100, callbacks=[logger])
+        logger.close()
+    """
+
+    def __init__(
+        self, log_dir: str | os.PathLike[str] | None = None, *, writer: Any = None
+    ) -> None:
+        if writer is None:
+            try:
+                summary = importlib.import_module("torch.utils.tensorboard")
+            except ImportError:
+                raise ImportError(
+                    "TensorBoardLogger writes through PyTorch's SummaryWriter, which needs torch "
+                    "and tensorboard: pip install 'autograd-lite[torch]' tensorboard "
+                    "(or pass writer=... with an add_scalar(tag, value, step) method)"
+                ) from None
+            writer = summary.SummaryWriter(log_dir=None if log_dir is None else os.fspath(log_dir))
+        elif not callable(getattr(writer, "add_scalar", None)):
+            raise TypeError(
+                "TensorBoardLogger: writer needs an add_scalar(tag, value, step) method"
+            )
+        self.writer = writer
+
+    def __call__(self, history: History) -> None:
+        epoch = history.epochs
+        for name, value in zip(history.columns()[1:], history.row(epoch)[1:]):
+            self.writer.add_scalar(name, value, epoch)
+        flush = getattr(self.writer, "flush", None)
+        if callable(flush):
+            flush()
+
+    def close(self) -> None:
+        """Close the writer (flushes the event file)."""
+        close = getattr(self.writer, "close", None)
+        if callable(close):
+            close()
+
+
 def fit(
     model: Module,
     X: Sequence[Sequence[float]],
@@ -159,7 +313,8 @@ def fit(
     ``backward()`` and ``optimizer.step()``.
 
     Args:
-        model: a ``Module`` (e.g. an ``MLP``) taking one sample per call.
+        model: a ``Module`` (e.g. an ``MLP``); each batch goes through its
+            ``forward_batch`` (one call per sample, unless it has batch norm).
         X: the samples, each a list of numbers.
         y: one target per sample, in the loss's domain.
         loss: a function ``loss(outputs, targets) -> Value`` (mean over the
@@ -175,8 +330,8 @@ def fit(
         l2: strength of the L2 penalty added to the loss (micrograd's demo
             uses 1e-4).
         scheduler: an ``optim`` schedule, stepped once after every epoch.
-        validation_data: ``(X_val, y_val)``, evaluated after every epoch under
-            ``no_grad``.
+        validation_data: ``(X_val, y_val)``, evaluated after every epoch in
+            evaluation mode, under ``no_grad``.
         stop_at_loss: stop once an epoch's training loss is at or below this.
         callbacks: functions called after every epoch with the ``History`` so
             far; one returning True stops training.
@@ -187,6 +342,23 @@ def fit(
             it follows the loss (0.5 on probabilities, 0 on logits and hinge
             scores, argmax for cross-entropy, 0.5 for mse on 0/1 targets).
 
+    Modes: the steps run in training mode and the validation data is
+    evaluated in evaluation mode under ``no_grad`` (dropout off, batch norm on
+    its running averages); afterwards every module is back in the mode it was
+    in. The training loss and accuracy come from the training-mode forward
+    passes (with dropout), as Keras reports them.
+
+    Batches go through ``model.forward_batch``, so a model with batch norm is
+    normalised over each mini-batch; it needs at least 2 samples in every
+    batch (a ``batch_size`` leaving a last batch of 1 is refused up front).
+
+    Optimizers that need to re-evaluate the loss (``optim.Sophia``) are given
+    it as a closure: ``optimizer.step(lambda: objective)``.
+
+    Logging: ``callbacks=[CSVLogger("log.csv")]``, ``[TensorBoardLogger("runs")]``,
+    or for Weights & Biases (``run = wandb.init(...)``) a function such as
+    ``lambda h: run.log({"loss": h.loss[-1]}, step=h.epochs)``.
+
     NOTE: Python's cyclic garbage collector is paused while ``fit`` runs (and
     restored after): graphs of Values hold no reference cycles, so reference
     counting frees them, and the collector's rescans of each step's tens of
@@ -195,8 +367,8 @@ def fit(
     Raises:
         ValueError: before any training, for an empty data set, mismatched
             ``X``/``y`` lengths, samples of the wrong width, targets outside the
-            loss's domain, ``lr <= 0``, or an optimizer that holds none of the
-            model's parameters.
+            loss's domain, ``lr <= 0``, an optimizer that holds none of the
+            model's parameters, or batch norm with a batch of 1 sample.
 
     Example:
         >>> from autograd_lite import datasets, nn, optim
@@ -241,15 +413,21 @@ def fit(
         if not (isinstance(validation_data, tuple) and len(validation_data) == 2):
             raise TypeError("fit: validation_data must be a pair (X_val, y_val)")
         _check_data(model, validation_data[0], validation_data[1], loss_name, "X_val", "y_val")
+    n = len(X)
+    size = n if batch_size is None else min(batch_size, n)
+    if any(isinstance(m, BatchNorm) for m in model.modules()) and (size < 2 or n % size == 1):
+        raise ValueError(
+            f"fit: the model has batch norm, which needs at least 2 samples per batch in "
+            f"training, but {n} samples in batches of {size} leave a batch of 1; choose a "
+            "batch_size that leaves none (or None for the full batch)"
+        )
     bar = _progress_bar(epochs) if progress else None
 
     history = History()
-    n = len(X)
-    size = n if batch_size is None else min(batch_size, n)
     order = list(range(n))
     rng = random.Random(seed)
     try:
-        with _cyclic_gc_paused():
+        with _cyclic_gc_paused(), _modes(model, training=True):
             for _ in range(epochs):
                 if shuffle and size < n:
                     rng.shuffle(order)
@@ -258,18 +436,22 @@ def fit(
                 correct = 0
                 for start in range(0, n, size):
                     batch = order[start : start + size]
-                    outputs = [model(X[i]) for i in batch]
+                    outputs = model.forward_batch([X[i] for i in batch])
                     targets = [y[i] for i in batch]
                     objective = loss_fn(outputs, targets)
                     if l2:
                         objective = objective + _losses.l2_penalty(params, l2)
                     model.zero_grad()
-                    objective.backward()
-                    optimizer.step()
+                    if isinstance(optimizer, Sophia):  # it differentiates the loss twice
+                        optimizer.step(_returning(objective))
+                    else:
+                        objective.backward()
+                        optimizer.step()
                     total += objective.data * len(batch)
                     if predict is not None:
                         correct += _count_correct(predict, outputs, targets)
-                history.loss.append(total / n)
+                # One batch: its loss itself ((L * n) / n can differ from L in the last bit).
+                history.loss.append(objective.data if size == n else total / n)
                 if predict is not None:
                     history.accuracy.append(correct / n)
                 if validation_data is not None:
@@ -313,10 +495,10 @@ def evaluate(
     loss: str | LossFunction,
     predict: Predict | None = None,
 ) -> tuple[float, float | None]:
-    """``(loss, accuracy)`` of ``model`` on ``(X, y)`` under ``no_grad``.
+    """``(loss, accuracy)`` of ``model`` on ``(X, y)`` in evaluation mode, under ``no_grad``.
 
     The accuracy is None when the loss has no notion of a class and no
-    ``predict`` is given.
+    ``predict`` is given. The model's modes are restored afterwards.
 
     Example:
         >>> from autograd_lite import nn
@@ -385,7 +567,7 @@ def plot_decision_boundary(
     grid_x = _linspace(min(xs) - pad_x, max(xs) + pad_x, resolution)
     grid_y = _linspace(min(ys) - pad_y, max(ys) + pad_y, resolution)
     index = {label: i for i, label in enumerate(labels)}
-    with no_grad():
+    with no_grad(), _modes(model, training=False):
         classes = [[classify([gx, gy]) for gx in grid_x] for gy in grid_y]
     # Predicted labels the data never shows still get their own colour level.
     for row in classes:
@@ -465,7 +647,7 @@ def _check_data(
         for v in x:
             if isinstance(v, bool) or not isinstance(v, (numbers.Real, Value)):
                 raise ValueError(f"{x_name}[{i}] holds {v!r}; samples must be numbers")
-    with no_grad():
+    with no_grad(), _modes(model, training=False):  # no dropout draw, no batch of one
         probe = model(X[0])
     n_outputs = 1 if isinstance(probe, Value) else len(probe)
     _check_targets(y, loss_name, n_outputs, y_name)
@@ -556,8 +738,8 @@ def _evaluate(
     predict: Predict | None,
 ) -> tuple[float, float | None]:
     X, y = data
-    with no_grad():
-        outputs = [model(x) for x in X]
+    with no_grad(), _modes(model, training=False):
+        outputs = model.forward_batch(X)
         objective = loss_fn(outputs, list(y))
         if l2:
             objective = objective + _losses.l2_penalty(params, l2)
@@ -606,6 +788,23 @@ def _postfix(history: History) -> dict[str, str]:
     if history.val_loss:
         postfix["val_loss"] = f"{history.val_loss[-1]:.4f}"
     return postfix
+
+
+@contextmanager
+def _modes(model: Module, training: bool) -> Iterator[None]:
+    """Every module of ``model`` in one mode for the block, then each back in its own."""
+    saved = [(module, module.training) for module in model.modules()]
+    model.train(training)
+    try:
+        yield
+    finally:
+        for module, mode in saved:
+            module.training = mode
+
+
+def _returning(objective: Value) -> Callable[[], Value]:
+    """A closure giving the loss already computed (for optimizers that take one)."""
+    return lambda: objective
 
 
 @contextmanager

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from autograd_lite import (
     Value,
+    enable_grad,
     grad,
+    gradients,
     hessian,
     is_grad_enabled,
     no_grad,
@@ -493,3 +495,35 @@ def test_backward_create_graph_gives_differentiable_grads() -> None:
     x.grad = 0.0
     dydx.backward()
     assert x.grad == pytest.approx(6 * 1.5)
+
+
+def test_gradients_returns_without_touching_grad() -> None:
+    x, y = Value(2.0), Value(3.0)
+    x.grad = 5.0
+    z = x * y + x * x
+    assert gradients(z, [x, y]) == [7.0, 2.0]
+    assert (x.grad, y.grad) == (5.0, 0.0)
+    unrelated = Value(1.0)
+    assert gradients(z, [unrelated]) == [0.0]
+
+
+def test_gradients_with_create_graph_are_differentiable() -> None:
+    x = Value(1.5)
+    (dx,) = gradients(x**3, [x], create_graph=True)
+    assert isinstance(dx, Value)
+    assert gradients(dx, [x]) == [pytest.approx(9.0)]
+
+
+def test_gradients_rejects_non_values() -> None:
+    with pytest.raises(TypeError, match=r"inputs\[0\] is float"):
+        gradients(Value(1.0) * 2, [1.0])  # type: ignore[list-item]
+
+
+def test_enable_grad_inside_no_grad() -> None:
+    x = Value(2.0)
+    with no_grad():
+        with enable_grad():
+            y = x * x
+        z = x * x
+    assert y.parents == (x, x)
+    assert z.parents == ()

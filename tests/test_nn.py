@@ -1,6 +1,8 @@
 """nn: micrograd compatibility (parameter order, arithmetic order, weights),
 initialisation and seeds, setting weights by hand, JSON checkpoints that leave
-the model unchanged on error, the float fast path, and the PyTorch bridge."""
+the model unchanged on error, the float fast path, and the PyTorch bridge;
+train/eval modes and the remedies (Dropout, BatchNorm against torch's
+BatchNorm1d, Residual) on their own and inside an MLP."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd_lite import Value
-from autograd_lite.nn import MLP, Layer, LayerTrace, Neuron
+from autograd_lite import Value, no_grad
+from autograd_lite.nn import MLP, BatchNorm, Dropout, Layer, LayerTrace, Module, Neuron, Residual
 
 SEED_003_WEIGHTS = [
     ([[0.15, 0.25], [0.20, 0.30]], [0.35, 0.35]),
@@ -371,3 +373,350 @@ def test_from_torch_rejects_what_an_mlp_cannot_hold(torch: ModuleType) -> None:
         MLP.from_torch(nn.Sequential(nn.Linear(2, 3), nn.Linear(4, 1)))
     with pytest.raises(TypeError, match="Sequential"):
         MLP.from_torch(nn.Linear(2, 1))
+
+
+# -- train / eval modes --------------------------------------------------------------------
+
+
+def test_train_and_eval_reach_every_module_and_return_the_model() -> None:
+    model = MLP(2, [3, 3, 1], dropout=0.2, batch_norm=True, residual=True, seed=0)
+    kinds = {type(m).__name__ for m in model.modules()}
+    assert kinds == {"MLP", "Layer", "Neuron", "BatchNorm", "Dropout"}
+    assert all(m.training for m in model.modules())  # every module starts in training mode
+    assert model.eval() is model
+    assert not any(m.training for m in model.modules())
+    assert model.train() is model
+    assert all(m.training for m in model.modules())
+    assert model.train(False) is model
+    assert not model.training
+    with pytest.raises(TypeError, match="True or False"):
+        model.train("eval")  # type: ignore[arg-type]
+
+
+# -- Dropout ---------------------------------------------------------------------------------
+
+
+def test_dropout_is_the_identity_in_eval_mode() -> None:
+    drop = Dropout(0.9, seed=0).eval()
+    x = [Value(v) for v in (1.0, -2.0, 3.5)]
+    out = drop(x)
+    assert all(o is xi for o, xi in zip(out, x, strict=True))  # the same nodes: no graph added
+    assert [v.data for v in drop([4.0, 5.0])] == [4.0, 5.0]
+
+
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
+def test_dropout_keeps_the_expected_activation_scale_in_training(p: float) -> None:
+    n = 20_000
+    x = [Value(1.5) for _ in range(n)]
+    out = Dropout(p, seed=1)(x)
+    dropped = sum(1 for v in out if v.data == 0.0)
+    kept = {v.data for v in out if v.data != 0.0}
+    assert kept == {1.5 * (1.0 / (1.0 - p))}  # survivors times 1/(1-p), as in PyTorch
+    # Binomial(n, p): 5 standard deviations of the dropped fraction are below 0.018.
+    assert abs(dropped / n - p) < 5 * math.sqrt(p * (1 - p) / n)
+    assert sum(v.data for v in out) / n == pytest.approx(
+        1.5, abs=5 * 1.5 * math.sqrt(p / (1 - p) / n)
+    )
+
+
+def test_dropout_gradient_is_the_mask() -> None:
+    p = 0.25
+    x = [Value(1.0) for _ in range(200)]
+    out = Dropout(p, seed=3)(x)
+    total = out[0]
+    for v in out[1:]:
+        total = total + v
+    total.backward()
+    for xi, o in zip(x, out, strict=True):
+        assert xi.grad == (0.0 if o.data == 0.0 else 1.0 / (1.0 - p))
+
+
+def test_dropout_is_seeded_and_leaves_global_random_alone() -> None:
+    random.seed(11)
+    expected = random.random()
+    random.seed(11)
+    masks = [[v.data for v in Dropout(0.5, seed=s)([1.0] * 50)] for s in (7, 7, 8)]
+    assert random.random() == expected
+    assert masks[0] == masks[1]
+    assert masks[0] != masks[2]
+    assert Dropout(0.0, seed=0)([2.0, 3.0])[1].data == 3.0  # p = 0 drops nothing
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, math.nan, math.inf])
+def test_dropout_probability_outside_0_1_is_a_value_error(p: float) -> None:
+    with pytest.raises(ValueError, match=r"must be in \[0, 1\)"):
+        Dropout(p)
+    with pytest.raises(ValueError, match=r"MLP: dropout=.* must be in \[0, 1\)"):
+        MLP(2, [3, 1], dropout=p)
+
+
+def test_dropout_bad_types() -> None:
+    with pytest.raises(TypeError, match="number in"):
+        Dropout("0.5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="number in"):
+        Dropout(True)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        Dropout(0.5, seed=None)  # type: ignore[arg-type]
+
+
+# -- BatchNorm against torch.nn.BatchNorm1d --------------------------------------------------
+
+
+def random_batch(rng: random.Random, n: int, features: int) -> list[list[float]]:
+    return [[rng.uniform(-3.0, 3.0) for _ in range(features)] for _ in range(n)]
+
+
+@pytest.mark.parametrize(("n", "features"), [(2, 1), (3, 2), (7, 3), (16, 4)])
+def test_batch_norm_matches_torch_values_gradients_and_running_statistics(
+    torch: ModuleType, n: int, features: int
+) -> None:
+    rng = random.Random(n * 10 + features)
+    ours = BatchNorm(features, momentum=0.1, eps=1e-5)
+    theirs = torch.nn.BatchNorm1d(features, momentum=0.1, eps=1e-5, dtype=torch.float64)
+    gamma = [rng.uniform(0.5, 2.0) for _ in range(features)]
+    beta = [rng.uniform(-1.0, 1.0) for _ in range(features)]
+    ours.load_parameters(gamma + beta)
+    with torch.no_grad():
+        theirs.weight.copy_(torch.tensor(gamma))
+        theirs.bias.copy_(torch.tensor(beta))
+    for _ in range(3):  # three training batches: the running averages move each time
+        batch = random_batch(rng, n, features)
+        weights = random_batch(rng, n, features)  # a loss sum(w * y) with random w
+        x = [[Value(v) for v in row] for row in batch]
+        y = ours.forward_batch(x)
+        loss = sum((w * v for wr, yr in zip(weights, y) for w, v in zip(wr, yr)), Value(0.0))
+        ours.zero_grad()
+        loss.backward()
+        tx = torch.tensor(batch, requires_grad=True)
+        ty = theirs(tx)
+        theirs.zero_grad()
+        (ty * torch.tensor(weights)).sum().backward()
+        assert [[v.data for v in row] for row in y] == nested_approx(ty.tolist())
+        assert [[v.grad for v in row] for row in x] == nested_approx(tx.grad.tolist())
+        assert [g.grad for g in ours.gamma] == pytest.approx(theirs.weight.grad.tolist(), abs=1e-12)
+        assert [b.grad for b in ours.beta] == pytest.approx(theirs.bias.grad.tolist(), abs=1e-12)
+        assert [m.data for m in ours.running_mean] == pytest.approx(
+            theirs.running_mean.tolist(), abs=1e-12
+        )
+        assert [v.data for v in ours.running_var] == pytest.approx(
+            theirs.running_var.tolist(), abs=1e-12
+        )
+    # evaluation: the running averages take the batch's place, one sample at a time
+    ours.eval()
+    theirs.eval()
+    sample = random_batch(rng, 1, features)
+    assert [v.data for v in ours(sample[0])] == pytest.approx(
+        theirs(torch.tensor(sample)).tolist()[0], abs=1e-12
+    )
+
+
+def nested_approx(rows: list[list[float]]) -> list[Any]:
+    return [pytest.approx(row, abs=1e-12) for row in rows]
+
+
+def test_batch_norm_on_a_batch_of_one_in_training_mode_is_a_value_error() -> None:
+    norm = BatchNorm(2)
+    with pytest.raises(ValueError, match="needs at least 2 samples, got 1"):
+        norm.forward_batch([[1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"model.eval\(\)"):
+        norm([1.0, 2.0])
+    model = MLP(2, [3, 1], batch_norm=True, seed=0)
+    with pytest.raises(ValueError, match="needs at least 2 samples"):
+        model([1.0, 2.0])
+    before = [v.data for _, v in norm.named_buffers()]
+    model.eval()
+    assert isinstance(model([1.0, 2.0]), Value)  # one sample is fine on running statistics
+    assert len(norm.eval()([1.0, 2.0])) == 2
+    assert [v.data for _, v in norm.named_buffers()] == before
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: BatchNorm(2).forward_batch([]), ValueError, "batch is empty"),
+        (lambda: BatchNorm(2).forward_batch([[1.0, 2.0], [3.0]]), ValueError, "takes 2 input"),
+        (lambda: BatchNorm(2).forward_batch([1.0, 2.0]), TypeError, "list of 2 numbers"),
+        (lambda: BatchNorm(0), ValueError, "n_features must be a positive int"),
+        (lambda: BatchNorm(2, momentum=1.5), ValueError, "momentum=1.5"),
+        (lambda: BatchNorm(2, eps=0.0), ValueError, "eps=0.0"),
+    ],
+)
+def test_batch_norm_bad_input(call: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_batch_norm_updates_running_statistics_under_no_grad_only_in_training() -> None:
+    norm = BatchNorm(1)
+    with no_grad():
+        norm.forward_batch([[1.0], [3.0]])  # PyTorch also updates them under no_grad
+    assert norm.running_mean[0].data == pytest.approx(0.2)
+    norm.eval().forward_batch([[10.0], [30.0]])
+    assert norm.running_mean[0].data == pytest.approx(0.2)
+
+
+# -- Residual ---------------------------------------------------------------------------------
+
+
+def test_residual_adds_the_input_and_passes_its_gradient_straight_through() -> None:
+    layer = Layer(2, 2, activation="tanh", seed=0)
+    block = Residual(layer)
+    x = [Value(0.3), Value(-0.7)]
+    out = block(x)
+    inner = layer(x)
+    assert [o.data for o in out] == [xi.data + fi.data for xi, fi in zip(x, inner, strict=True)]
+    out[0].backward()
+    # d(x0 + f0(x))/dx0 = 1 + w00 * tanh'(z0): the 1 is the skip connection's
+    w = layer.neurons[0].w[0].data
+    assert x[0].grad == pytest.approx(1.0 + w * (1.0 - inner[0].data ** 2), abs=1e-15)
+    assert [name for name, _ in block.named_parameters()][:2] == [
+        "module.neurons.0.w.0",
+        "module.neurons.0.w.1",
+    ]
+
+
+class _Shrink(Module):
+    """Any width in, one number out: a shape a skip connection cannot add."""
+
+    def __call__(self, x: Any) -> list[Value]:
+        return [Value(float(len(x)))]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return []
+
+
+def test_residual_shape_check() -> None:
+    with pytest.raises(ValueError, match="maps 3 inputs to 2 outputs"):
+        Residual(Layer(3, 2))
+    with pytest.raises(ValueError, match=r"returned 1 output\(s\) for 2 input\(s\)"):
+        Residual(_Shrink())([1.0, 2.0])
+    with pytest.raises(TypeError, match="expected a Module"):
+        Residual(lambda x: x)  # type: ignore[arg-type]
+
+
+def test_residual_around_batch_norm_gets_the_whole_batch() -> None:
+    block = Residual(BatchNorm(1))
+    out = block.forward_batch([[1.0], [3.0]])
+    assert [row[0].data for row in out] == pytest.approx([1.0 - 1.0, 3.0 + 1.0], abs=1e-4)
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        block([1.0])
+
+
+# -- remedies inside an MLP ------------------------------------------------------------------
+
+
+def layer_values(model: MLP) -> list[float]:
+    return [p.data for layer in model.layers for p in layer.parameters()]
+
+
+def test_remedies_do_not_change_the_weights_a_seed_gives() -> None:
+    plain = MLP(2, [4, 4, 1], seed=5)
+    for kwargs in ({"dropout": 0.3}, {"batch_norm": True}, {"residual": True}):
+        assert layer_values(MLP(2, [4, 4, 1], seed=5, **kwargs)) == values(plain)
+
+
+def test_dropout_mlp_in_eval_mode_equals_the_plain_mlp_bit_for_bit() -> None:
+    plain = MLP(3, [5, 5, 2], activation="tanh", seed=2)
+    dropped = MLP(3, [5, 5, 2], activation="tanh", seed=2, dropout=0.5)
+    x = [0.2, -0.4, 0.9]
+    assert [v.data for v in dropped.eval()(x)] == [v.data for v in plain(x)]  # type: ignore[union-attr]
+    assert [v.data for v in dropped.train()(x)] != [v.data for v in plain(x)]  # type: ignore[union-attr]
+
+
+def test_residual_mlp_adds_skips_around_equal_width_hidden_layers() -> None:
+    model = MLP(2, [3, 3, 3, 1], activation="tanh", residual=True, seed=0)
+    assert model.skips == [False, True, True]
+    x = [0.5, -1.0]
+    h = model.layers[0]([Value(v) for v in x])
+    for layer in model.layers[1:3]:
+        h = [a + b for a, b in zip(h, layer(h), strict=True)]
+    expected = model.layers[3](h)[0].data
+    assert model(x).data == expected  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="nothing a skip connection can add"):
+        MLP(2, [3, 4, 1], residual=True)
+
+
+def test_batch_norm_mlp_matches_torch_in_training_and_eval(torch: ModuleType) -> None:
+    model = MLP(2, [4, 3, 1], activation="tanh", batch_norm=True, dropout=0.0, seed=4)
+    rng = random.Random(0)
+    for norm in model.norms:  # move gamma and beta away from 1 and 0
+        norm.load_parameters([rng.uniform(0.5, 1.5) for _ in norm.parameters()])
+    net = model.to_torch()
+    assert [type(m).__name__ for m in net] == [
+        "Linear", "BatchNorm1d", "Tanh", "Linear", "BatchNorm1d", "Tanh", "Linear",
+    ]  # fmt: skip
+    X = random_batch(rng, 6, 2)
+    outputs = model.forward_batch(X)
+    loss = sum(((o - 0.5) ** 2 for o in outputs), Value(0.0))  # type: ignore[operator]
+    model.zero_grad()
+    loss.backward()
+    t_out = net(torch.tensor(X))
+    ((t_out - 0.5) ** 2).sum().backward()
+    assert [o.data for o in outputs] == pytest.approx(t_out[:, 0].tolist(), abs=1e-12)  # type: ignore[union-attr]
+    t_grads: dict[str, list[float]] = {}
+    for module in net:
+        if isinstance(module, torch.nn.Linear):
+            t_grads.setdefault("layers", []).extend(_flat_grads(module))
+        elif isinstance(module, torch.nn.BatchNorm1d):
+            t_grads["layers"].extend(module.weight.grad.tolist() + module.bias.grad.tolist())
+    assert [p.grad for p in model.parameters()] == pytest.approx(t_grads["layers"], abs=1e-12)
+    # running statistics and evaluation mode agree too
+    model.eval()
+    net.eval()
+    x = [0.3, -0.8]
+    assert model(x).data == pytest.approx(net(torch.tensor([x])).item(), abs=1e-12)  # type: ignore[union-attr]
+    assert model.forward_floats(x) == [model(x).data]  # type: ignore[union-attr]
+
+
+def test_remedy_mlp_parameters_buffers_and_checkpoints(tmp_path: Any) -> None:
+    model = MLP(2, [2, 1], batch_norm=True, dropout=0.1, seed=0)
+    names = [name for name, _ in model.named_parameters()]
+    assert names == [
+        "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w.0", "layers.0.neurons.1.w.1", "layers.0.neurons.1.b",
+        "norms.0.gamma.0", "norms.0.gamma.1", "norms.0.beta.0", "norms.0.beta.1",
+        "layers.1.neurons.0.w.0", "layers.1.neurons.0.w.1", "layers.1.neurons.0.b",
+    ]  # fmt: skip
+    assert [p.label for p in model.parameters()] == names
+    model.forward_batch([[0.0, 1.0], [2.0, 5.0], [1.0, -1.0]])  # moves the running statistics
+    state = model.state_dict()
+    assert state["norms.0.running_var.1"] != 1.0
+    assert model.config()["batch_norm"] is True
+    assert model.config()["dropout"] == 0.1
+    path = tmp_path / "model.json"
+    model.save(path)
+    twin = MLP(2, [2, 1], batch_norm=True, dropout=0.1, seed=9)
+    twin.load(path)
+    assert twin.state_dict() == state
+    with pytest.raises(ValueError, match="holds a MLP"):
+        MLP(2, [2, 1], seed=0).load(path)
+    assert "batch_norm" not in MLP(2, [2, 1], seed=0).config()  # plain checkpoints unchanged
+    model.load_weights([([[1.0, 2.0], [3.0, 4.0]], [0.5, 0.5]), ([[1.0, 1.0]], [0.0])])
+    assert layer_values(model)[:3] == [1.0, 2.0, 0.5]
+    assert state["norms.0.gamma.0"] == model.state_dict()["norms.0.gamma.0"]
+
+
+def test_remedy_mlp_trace_and_to_torch_refuse_what_they_cannot_show(torch: ModuleType) -> None:
+    with pytest.raises(ValueError, match="trace\\(\\) follows plain layers"):
+        MLP(2, [2, 1], dropout=0.5).trace([0.0, 0.0])
+    with pytest.raises(ValueError, match="cannot hold skip connections"):
+        MLP(2, [3, 3, 1], residual=True).to_torch()
+
+
+def test_forward_batch_of_a_plain_mlp_is_one_call_per_sample() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    X = [[0.1, 0.2], [0.5, -1.0]]
+    assert [o.data for o in model.forward_batch(X)] == [model(x).data for x in X]  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="batch is empty"):
+        model.forward_batch([])
+
+
+def test_layer_grad_norms_show_each_layers_share() -> None:
+    model = MLP(2, [3, 3, 1], activation="sigmoid", seed=0)
+    out = model([0.5, -0.5])
+    assert isinstance(out, Value)
+    out.backward()
+    norms = model.layer_grad_norms()
+    expected = [math.sqrt(sum(p.grad**2 for p in layer.parameters())) for layer in model.layers]
+    assert norms == expected
+    assert len(norms) == 3

@@ -1,9 +1,12 @@
 """optim: every optimizer against torch.optim step by step (20 steps, 1e-12),
-schedules against torch.optim.lr_scheduler, gradient clipping against
-torch.nn.utils, and bad arguments."""
+Sophia against its analytic step and against Adam on a badly conditioned
+quadratic, Hessian-vector products, schedules against
+torch.optim.lr_scheduler, gradient clipping against torch.nn.utils, and bad
+arguments."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from types import ModuleType
@@ -11,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from autograd_lite import Value, no_grad, optim
+from autograd_lite import Value, hessian, no_grad, optim
 
 START = [0.8, -1.3, 0.4, 2.1]
 CENTRES = [1.0, -0.5, 0.0, 0.7]
@@ -43,6 +46,8 @@ OPTIMIZERS: list[tuple[str, dict[str, Any]]] = [
         "Adagrad",
         {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.1, "initial_accumulator_value": 0.5},
     ),
+    ("Adadelta", {}),
+    ("Adadelta", {"lr": 0.5, "rho": 0.8, "eps": 1e-4, "weight_decay": 0.1}),
 ]
 
 
@@ -65,6 +70,172 @@ def test_optimizer_matches_torch_for_20_steps(
         assert [p.data for p in params] == pytest.approx(expected, rel=1e-12, abs=1e-12), step
     moved = [abs(p.data - s) for p, s in zip(params, START, strict=True)]
     assert max(moved) > 1e-3  # the comparison covered real steps
+
+
+def test_adadelta_is_also_spelled_as_the_seed_does() -> None:
+    assert optim.AdaDelta is optim.Adadelta
+
+
+# -- Sophia ---------------------------------------------------------------------------------
+
+CURVATURES = [2.0, 50.0, 0.5]
+MINIMUM = [1.0, -1.0, 3.0]
+
+
+def diagonal_quadratic(p: list[Value]) -> Value:
+    """sum a_i/2 (p_i - c_i)^2: gradient a_i (p_i - c_i), Hessian diag(a)."""
+    total = 0.5 * CURVATURES[0] * (p[0] - MINIMUM[0]) ** 2
+    for x, a, c in zip(p[1:], CURVATURES[1:], MINIMUM[1:], strict=True):
+        total = total + 0.5 * a * (x - c) ** 2
+    return total
+
+
+def test_sophia_step_equals_the_analytic_one() -> None:
+    lr, (b1, b2), rho, wd, eps = 0.05, (0.9, 0.5), 1.0, 0.1, 1e-12
+    start = [0.0, 0.0, -20.0]  # the third coordinate is far: its steps are clipped
+    params = [Value(v) for v in start]
+    opt = optim.Sophia(
+        params, lr=lr, betas=(b1, b2), rho=rho, weight_decay=wd, eps=eps, hessian_interval=2
+    )
+    # By hand: on a diagonal quadratic Hutchinson's u*(Hu) is diag(H) exactly (u_i^2 = 1).
+    x, m, h = list(start), [0.0] * 3, [0.0] * 3
+    ratios_seen: list[float] = []
+    for step in range(1, 6):
+        g = [a * (xi - c) for xi, a, c in zip(x, CURVATURES, MINIMUM, strict=True)]
+        if step % 2 == 1:  # hessian_interval=2: refreshed at steps 1, 3, 5
+            h = [b2 * hi + (1 - b2) * a for hi, a in zip(h, CURVATURES, strict=True)]
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g, strict=True)]
+        ratios = [mi / max(rho * hi, eps) for mi, hi in zip(m, h, strict=True)]
+        ratios_seen += ratios
+        x = [
+            xi * (1 - lr * wd) - lr * max(-1.0, min(1.0, r))
+            for xi, r in zip(x, ratios, strict=True)
+        ]
+        opt.step(lambda: diagonal_quadratic(params))
+        assert [p.data for p in params] == pytest.approx(x, rel=1e-14, abs=1e-15), step
+        assert opt.hessian == pytest.approx(h, rel=1e-14)
+        assert [p.grad for p in params] == pytest.approx(g, rel=1e-14)  # the gradient used
+    assert any(abs(r) > 1 for r in ratios_seen)  # clipped steps were checked ...
+    assert any(abs(r) < 1 for r in ratios_seen)  # ... and Newton-like ones
+
+
+def test_sophia_with_rho_equal_to_lr_takes_newtons_step_within_reach() -> None:
+    # No averaging: m = g and h = a, so the unclipped step is g/a, Newton's, which lands
+    # on the minimum of every coordinate within lr of it; the others move by exactly lr.
+    params = [Value(0.0), Value(0.0), Value(2.5)]
+    opt = optim.Sophia(params, lr=1.0, betas=(0.0, 0.0), rho=1.0, weight_decay=0.0)
+    opt.step(lambda: diagonal_quadratic(params))
+    assert [p.data for p in params] == [1.0, -1.0, 3.0]
+    params[0].data = -5.0
+    opt.step(lambda: diagonal_quadratic(params))
+    assert params[0].data == -4.0
+
+
+def test_hessian_vector_product_equals_hessian_times_vector(torch: ModuleType) -> None:
+    def f(x: Any, y: Any, z: Any) -> Any:
+        return x * x * y + (y * z).sin() + z.exp() * x
+
+    point = [0.7, -1.2, 0.4]
+    vector = [1.0, -2.0, 0.5]
+    params = [Value(v) for v in point]
+    params[0].grad = 3.0  # existing gradients are left alone
+    loss = f(*params)
+    hv = optim.hessian_vector_product(loss, params, vector)
+    full = hessian(f)(*point)
+    assert hv == pytest.approx([sum(h * v for h, v in zip(row, vector)) for row in full], abs=1e-12)
+    assert [p.grad for p in params] == [3.0, 0.0, 0.0]
+    _, t_hv = torch.autograd.functional.hvp(
+        lambda t: f(t[0], t[1], t[2]), torch.tensor(point), torch.tensor(vector)
+    )
+    assert hv == pytest.approx(t_hv.tolist(), abs=1e-12)
+    a, b = Value(1.0), Value(2.0)
+    assert optim.hessian_vector_product(3 * a + b, [a, b], [1.0, 1.0]) == [0.0, 0.0]  # linear
+
+
+def test_hutchinson_estimate_averages_to_the_hessian_diagonal() -> None:
+    # Over all 2^n sign vectors u, the mean of u*(Hu) is diag(H) exactly: the
+    # off-diagonal terms u_i u_j H_ij cancel. Sophia draws one u per refresh.
+    def f(p: list[Value]) -> Value:
+        return p[0] * p[0] * p[1] + 3 * p[1] * p[2] + p[2] ** 4 + (p[0] * p[2]).tanh()
+
+    point = [0.5, -0.3, 0.8]
+    params = [Value(v) for v in point]
+    signs = list(itertools.product([1.0, -1.0], repeat=3))
+    estimates = [
+        [u_i * hu_i for u_i, hu_i in zip(u, optim.hessian_vector_product(f(params), params, u))]
+        for u in signs
+    ]
+    mean = [sum(column) / len(signs) for column in zip(*estimates)]
+    full = hessian(lambda x, y, z: f([x, y, z]))(*point)
+    assert mean == pytest.approx([full[i][i] for i in range(3)], abs=1e-12)
+    assert any(e != mean for e in estimates)  # a single estimate is noisy here
+
+
+ILL_CURVATURES = [1.0, 10.0, 100.0, 1000.0]  # condition number 1000
+ILL_MINIMUM = [1.0, -2.0, 0.5, 3.0]
+
+
+def ill_conditioned(p: list[Any]) -> Any:
+    total = 0.5 * ILL_CURVATURES[0] * (p[0] - ILL_MINIMUM[0]) ** 2
+    for x, a, c in zip(p[1:], ILL_CURVATURES[1:], ILL_MINIMUM[1:], strict=True):
+        total = total + 0.5 * a * (x - c) ** 2
+    return total
+
+
+def steps_to_converge(make: Callable[[list[Value]], optim.Optimizer], horizon: int = 200) -> int:
+    """The step after which f - f* stays below 1e-10 (f(x0) - f*) for the rest of a run
+    of ``horizon`` steps from x0 = 0 (a passing dip does not count); horizon + 1 if never."""
+    params = [Value(0.0) for _ in ILL_CURVATURES]
+    opt = make(params)
+    target = 1e-10 * ill_conditioned([0.0] * 4)
+    last_above = 0
+    for step in range(1, horizon + 1):
+        if isinstance(opt, optim.Sophia):
+            opt.step(lambda: ill_conditioned(params))
+        else:
+            opt.zero_grad()
+            ill_conditioned(params).backward()
+            opt.step()
+        if ill_conditioned([p.data for p in params]) >= target:
+            last_above = step
+    return last_above + 1
+
+
+def adam_maker(lr: float, b1: float, b2: float) -> Callable[[list[Value]], optim.Optimizer]:
+    return lambda p: optim.Adam(p, lr=lr, betas=(b1, b2))
+
+
+def sophia_maker(lr: float, b1: float, b2: float) -> Callable[[list[Value]], optim.Optimizer]:
+    return lambda p: optim.Sophia(
+        p, lr=lr, betas=(b1, b2), rho=lr, weight_decay=0.0, hessian_interval=1
+    )
+
+
+def test_sophia_converges_on_a_badly_conditioned_quadratic_in_fewer_steps_than_adam() -> None:
+    # Each optimizer at its best over the same grid of learning rates and betas
+    # (Sophia with rho = lr, so an unclipped step is Newton's m/h, and the Hessian
+    # estimate refreshed every step: it costs little on 4 parameters).
+    grid = list(itertools.product([0.1, 0.3, 1.0], [0.0, 0.5, 0.9], [0.9, 0.99, 0.999]))
+    adam = min(steps_to_converge(adam_maker(lr, b1, b2)) for lr, b1, b2 in grid)
+    sophia = min(steps_to_converge(sophia_maker(lr, b1, b2)) for lr, b1, b2 in grid)
+    assert adam <= 200  # Adam does converge (measured: 118 steps at lr 0.1, betas (0.5, 0.99))
+    assert 3 * sophia < adam  # measured: 16 steps at lr 0.3, betas (0.0, 0.9)
+
+
+def test_sophia_leaves_other_gradients_alone_and_needs_a_closure() -> None:
+    w, data = Value(0.5), Value(2.0)
+    data.grad = 7.0
+    opt = optim.Sophia([w], lr=0.1, weight_decay=0.0)
+    opt.step(lambda: (w * data - 1.0) ** 2)
+    assert data.grad == 7.0
+    assert w.grad == pytest.approx(2 * (0.5 * 2.0 - 1.0) * 2.0)
+    with pytest.raises(TypeError, match="needs a function that builds the loss"):
+        opt.step()
+    with pytest.raises(TypeError, match="must return the loss as a Value"):
+        opt.step(lambda: 1.0)  # type: ignore[arg-type, return-value]
+    with no_grad(), pytest.raises(RuntimeError, match="inside no_grad"):
+        opt.step(lambda: w * w)
+    assert opt.step_count == 1
 
 
 def test_updates_build_no_graph_and_work_under_no_grad() -> None:
@@ -188,6 +359,11 @@ def test_clip_grad_value_matches_torch(torch: ModuleType) -> None:
         (lambda p: optim.StepLR(optim.SGD(p, lr=0.1), step_size=0), ValueError, "step_size"),
         (lambda p: optim.clip_grad_norm(p, -1.0), ValueError, "max_norm must be >= 0"),
         (lambda p: optim.clip_grad_norm(p, 1.0, norm_type=0), ValueError, "norm_type"),
+        (lambda p: optim.Sophia(p, rho=-0.04), ValueError, "rho must be >= 0, got -0.04"),
+        (lambda p: optim.Sophia(p, hessian_interval=0), ValueError, "hessian_interval"),
+        (lambda p: optim.Sophia(p, betas=(1.0, 0.9)), ValueError, "betas\\[0\\]=1.0"),
+        (lambda p: optim.Adadelta(p, rho=1.5), ValueError, "rho=1.5 must be in"),
+        (lambda p: optim.hessian_vector_product(p[0] * p[1], p, [1.0]), ValueError, "vector of 1"),
     ],
 )
 def test_bad_arguments_are_clear_errors(call: Any, error: type[Exception], message: str) -> None:

@@ -1,0 +1,254 @@
+"""The notebooks in ``notebooks/``: they run top to bottom, and their committed copies
+are complete (outputs on every code cell, no errors) and shaped as the issue asks (a
+markdown opening, a "what to try next" ending, the quoted numbers asserted).
+
+Running them is slow (a Jupyter kernel per notebook, small training runs), so that
+test carries the ``notebooks`` marker: ``python -m pytest -m "not notebooks"`` skips it.
+The checks of the committed files read the JSON directly and take milliseconds.
+
+The committed notebooks hold their outputs, so pictures and tables show on a code host
+without running anything. After changing a notebook, regenerate them from the
+repository root with this file's command (it executes each notebook with the ``python3``
+kernel in ``notebooks/``, strips timing noise, writes it back and prints the times)::
+
+    python tests/test_notebooks.py            # every notebook
+    python tests/test_notebooks.py 02 05      # some, by number
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+KERNEL = "python3"
+CELL_TIMEOUT = 120  # seconds; the longest cell (micrograd's moons demo) takes about 15
+
+# An object's default repr (``<Foo at 0x7f...>``) changes on every run.
+MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
+# A notebook that imports torch can only run where the [torch] extra is installed.
+IMPORTS_TORCH = re.compile(r"^\s*(import torch|from torch)\b", re.MULTILINE)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        notebook: dict[str, Any] = json.load(handle)
+    return notebook
+
+
+def _source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _output_text(output: dict[str, Any]) -> str:
+    """Every text an output carries (stream text, tracebacks, text and HTML data)."""
+    parts = [output.get("text", ""), *output.get("traceback", [])]
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("text/") or mime.endswith("+xml"):
+            parts.append(value)
+    return "".join(p if isinstance(p, str) else "".join(p) for p in parts)
+
+
+def _stdout(notebook: dict[str, Any]) -> list[str]:
+    """What each code cell printed to stdout, in order (the numbers the text quotes)."""
+    printed = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            printed.append(
+                "".join(
+                    _output_text(o)
+                    for o in cell.get("outputs", [])
+                    if o.get("output_type") == "stream" and o.get("name") == "stdout"
+                )
+            )
+    return printed
+
+
+# -- the committed files --------------------------------------------------------------------
+
+
+def test_the_nine_notebooks_are_there_and_numbered() -> None:
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    assert numbers == [f"{k:02d}" for k in range(1, 10)], (
+        f"expected notebooks 01_...ipynb to 09_...ipynb in {NOTEBOOK_DIR}, found {numbers}"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_has_outputs_and_no_errors(path: Path) -> None:
+    notebook = _load(path)
+    assert notebook["metadata"].get("kernelspec", {}).get("name") == KERNEL
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert code, f"{path.name} has no code cells"
+    for number, cell in enumerate(code, 1):
+        where = f"{path.name}, code cell {number} ({_source(cell).strip()[:60]!r})"
+        assert cell.get("execution_count") is not None, (
+            f"{where} was never run; regenerate: python tests/test_notebooks.py {path.name[:2]}"
+        )
+        outputs = cell.get("outputs", [])
+        errors = [o for o in outputs if o.get("output_type") == "error"]
+        assert not errors, f"{where} has an error output: {errors[0].get('ename')}"
+        for output in outputs:
+            text = _output_text(output)
+            assert not MEMORY_ADDRESS.search(text), (
+                f"{where} shows a memory address, which changes on every run: "
+                f"{MEMORY_ADDRESS.search(text).group(0)!r}"  # type: ignore[union-attr]
+            )
+    # Cells that only import or assert print nothing; most cells must show something.
+    silent = [c for c in code if not c.get("outputs")]
+    assert len(silent) <= len(code) // 2, (
+        f"{path.name}: {len(silent)} of {len(code)} code cells have no output; "
+        "regenerate it with python tests/test_notebooks.py"
+    )
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), (
+        f"{path.name} was not run top to bottom in one go (execution counts {counts})"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_shows_pictures(path: Path) -> None:
+    notebook = _load(path)
+    mimes = {
+        mime
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+        for mime in output.get("data", {})
+    }
+    assert mimes & {"image/svg+xml", "image/png"} or any(
+        "<svg" in _output_text(o) for c in notebook["cells"] for o in c.get("outputs", [])
+    ), f"{path.name} has no picture among its outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_opens_with_what_it_teaches_and_ends_with_what_to_try_next(path: Path) -> None:
+    cells = _load(path)["cells"]
+    first, last = cells[0], cells[-1]
+    assert first["cell_type"] == "markdown", f"{path.name} must open with a markdown cell"
+    assert _source(first).lstrip().startswith("# "), f"{path.name} must open with a title"
+    assert "teaches" in _source(first).lower() or "learn" in _source(first).lower(), (
+        f"{path.name}'s first cell must say what it teaches"
+    )
+    assert last["cell_type"] == "markdown", f"{path.name} must end with a markdown cell"
+    heading = _source(last).lstrip().splitlines()[0].lower()
+    message = f"{path.name} must end with a 'What to try next' section, ends with {heading!r}"
+    assert heading.startswith("#"), message
+    assert "try next" in heading, message
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_asserts_the_numbers_its_text_quotes(path: Path) -> None:
+    code = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code")
+    asserts = len(re.findall(r"^\s*assert\b", code, re.MULTILINE))
+    assert asserts >= 3, f"{path.name} asserts only {asserts} of the numbers its text quotes"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_uses_only_the_public_api(path: Path) -> None:
+    code = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code")
+    private = re.findall(r"autograd_lite[\w.]*\._\w+|\bfrom autograd_lite\S* import _\w+", code)
+    assert not private, f"{path.name} uses private names {private}"
+    defined = re.findall(r"^\s*(?:class|def)\s+(\w+)", code, re.MULTILINE)
+    assert not defined, (
+        f"{path.name} defines {defined}: reusable code belongs in the package, not a notebook"
+    )
+
+
+# -- running them ---------------------------------------------------------------------------
+
+
+def execute(path: Path) -> Any:
+    """Run the notebook at ``path`` top to bottom in a fresh ``python3`` kernel whose
+    working directory is ``notebooks/``; return the executed ``nbformat`` notebook.
+
+    Raises nbclient's ``CellExecutionError`` (with the cell and traceback) on any error.
+    """
+    import nbclient
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    client = nbclient.NotebookClient(
+        notebook,
+        kernel_name=KERNEL,
+        timeout=CELL_TIMEOUT,
+        allow_errors=False,
+        record_timing=False,  # no per-cell timestamps in the committed files
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+    )
+    client.execute()
+    return notebook
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom(path: Path) -> None:
+    reason = 'running notebooks needs the notebook extra: pip install -e ".[notebook]"'
+    pytest.importorskip("nbclient", reason=reason)
+    pytest.importorskip("nbformat", reason=reason)
+    pytest.importorskip("ipykernel", reason=reason)
+    code = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code")
+    if IMPORTS_TORCH.search(code) and importlib.util.find_spec("torch") is None:
+        pytest.skip(f'{path.name} compares with PyTorch: pip install -e ".[torch]"')
+    executed = json.loads(json.dumps(execute(path)))  # nbformat's dicts as plain JSON
+    # The committed outputs must be what the code prints now (numbers only move when
+    # someone regenerates them), so a notebook edited without re-running fails here.
+    committed, fresh = _stdout(_load(path)), _stdout(executed)
+    for number, (old, new) in enumerate(zip(committed, fresh, strict=True), 1):
+        assert old == new, (
+            f"{path.name}, code cell {number}: the committed output is stale; regenerate it "
+            f"with python tests/test_notebooks.py {path.name[:2]}\n"
+            f"committed:\n{old}\nnow:\n{new}"
+        )
+
+
+# -- regenerating the committed outputs -----------------------------------------------------
+
+
+def _normalized(notebook: Any) -> Any:
+    """Drop what changes from run to run without meaning anything."""
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            # An ipywidgets view refers to a model that is not saved with the file.
+            output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
+            text = _output_text(output)
+            found = MEMORY_ADDRESS.search(text)
+            if found:
+                raise ValueError(
+                    f"a cell shows a memory address ({found.group(0)}), which changes on every "
+                    f"run; end the line with ';' or print something stable:\n{_source(cell)}"
+                )
+    return notebook
+
+
+def main(argv: list[str]) -> int:
+    """Execute the notebooks (all, or those whose numbers are given) and write them back."""
+    import nbformat
+
+    chosen = [p for p in NOTEBOOKS if not argv or p.name[:2] in argv]
+    if not chosen:
+        print(f"no notebook matches {argv}; numbers are 01 to 09", file=sys.stderr)
+        return 2
+    total = 0.0
+    for path in chosen:
+        start = time.perf_counter()
+        notebook = _normalized(execute(path))
+        seconds = time.perf_counter() - start
+        total += seconds
+        nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
+        print(f"{seconds:6.1f} s  {path.relative_to(NOTEBOOK_DIR.parent)}")
+    print(f"{total:6.1f} s  in all")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
