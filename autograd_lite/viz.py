@@ -816,19 +816,29 @@ def draw_network(
                         f"</table>>, labeldistance={along:.2f}, labelangle=0"
                     )
                 lines.append(f"  {sources[wi]} -> n{li}_{ni} [{attrs}];")
-    legend = (
-        f'<<font point-size="9">edge width ∝ |w|   <font color="{_FLOW}">red: ∂L/∂w &gt; 0'
-        f'</font>   <font color="#1f6feb">blue: ∂L/∂w &lt; 0</font>   '
-        f'<font color="#8c959f">grey: 0</font>'
-        + ("   dashed grey: dead ReLU" if dead else "")
-        + "</font>>"
-    )
-    if title:
-        lines.append(f"  labelloc=t; label=<<b>{_esc(title)}</b><br/>{legend[1:-1]}>;")
-    else:
-        lines.append(f"  labelloc=b; label={legend};")
+    lines.append(f"  labelloc={'t' if title else 'b'}; label={_network_legend(title, bool(dead))};")
     lines.append("}")
     return Graph("\n".join(lines) + "\n", title)
+
+
+def _network_legend(title: str, dead: bool) -> str:
+    """``draw_network``'s caption: the title (if any) above a one-line legend.
+
+    NOTE: the items are separated by no-break spaces (``&#160;``), never by
+    ordinary ones: Graphviz lays out ordinary spaces next to a tag unreliably
+    (some versions drop them, which glued "grey: 0" to "dashed grey: dead
+    ReLU"), and SVG viewers strip a text run's leading spaces.
+    """
+    items = [
+        "edge width ∝ |w|",
+        f'<font color="{_FLOW}">red: ∂L/∂w &gt; 0</font>',
+        '<font color="#1f6feb">blue: ∂L/∂w &lt; 0</font>',
+        '<font color="#8c959f">grey: 0</font>',
+    ]
+    if dead:
+        items.append("dashed grey: dead ReLU")
+    legend = '<font point-size="9">' + ("&#160;" * 4).join(items) + "</font>"
+    return f"<<b>{_esc(title)}</b><br/>{legend}>" if title else f"<{legend}>"
 
 
 def _draw_neurons(root: Value, model: Any, rankdir: str, precision: int, title: str) -> Graph:

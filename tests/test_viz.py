@@ -361,7 +361,13 @@ def test_network_edges_widths_colours_and_dead_relus() -> None:
         assert colours[key] == expected
     assert source.count("ReLU ✕") == 1
     assert re.search(r'n0_1 \[shape=circle, style="filled,dashed"', source)
-    assert "dashed grey: dead ReLU" in source
+    # Legend items are separated by no-break spaces: ordinary spaces next to a tag were
+    # dropped by Graphviz ("grey: 0dashed grey: dead ReLU").
+    legend = source.splitlines()[-2].split("label=", 1)[1]
+    assert ">grey: 0</font>&#160;&#160;&#160;&#160;dashed grey: dead ReLU</font>>;" in legend
+    assert " <" not in legend  # no ordinary space next to a tag
+    assert "> " not in legend
+    assert "dead ReLU" not in draw_network(model).source  # no inputs, no dead-ReLU entry
     assert source.count("taillabel=") == 9  # 9 weights: labelled by default
     assert "taillabel" not in draw_network(model, labels=False).source
     assert "ReLU ✕" not in draw_network(model).source  # no inputs: no verdict
@@ -388,6 +394,7 @@ def test_network_from_nn_mlp_seed_003() -> None:
     loss = -(1 - yhat).log()  # BCE with target 0
     loss.backward()
     source = draw_network(model, title="seed 003").source
+    assert 'label=<<b>seed 003</b><br/><font point-size="9">edge width' in source  # title, legend
     assert "w 0.4" in source
     assert "grad 0.453" in source
     assert "grad 0.00721" in source
