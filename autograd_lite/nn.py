@@ -40,6 +40,7 @@ import math
 import numbers
 import os
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -91,7 +92,7 @@ _CHECKPOINT_VERSION = 1
 _M = TypeVar("_M", bound="Module")
 
 
-class Module:
+class Module(ABC):
     """Base class: anything with parameters that can be called on inputs.
 
     Subclasses implement ``named_parameters()`` and ``__call__`` (and
@@ -103,8 +104,9 @@ class Module:
     #: True in training mode (every module starts in it), False after ``eval()``.
     training: bool = True
 
+    @abstractmethod
     def __call__(self, x: Sequence[Value | float]) -> Any:
-        raise NotImplementedError(f"{type(self).__name__} must define __call__")
+        """The module's output for one sample."""
 
     def forward_batch(self, X: Sequence[Sequence[Value | float]]) -> list[Any]:
         """The outputs for a batch of samples, one output per sample.
@@ -121,9 +123,9 @@ class Module:
         """
         return [self(x) for x in _checked_batch(X, self)]
 
+    @abstractmethod
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``(name, Value)`` pairs in ``parameters()`` order; names like ``neurons.1.w.0``."""
-        raise NotImplementedError(f"{type(self).__name__} must define named_parameters")
 
     def named_buffers(self) -> list[tuple[str, Value]]:
         """State that is saved with the parameters but not trained (``(name, Value)``

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 
-class Optimizer:
+class Optimizer(ABC):
     """Base class: holds the parameters and the learning rate ``lr``.
 
     Subclasses implement ``step()``. Per-parameter state (momentum buffers,
@@ -76,9 +77,9 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
+    @abstractmethod
     def step(self) -> None:
         """Update every parameter once from its current ``.grad``."""
-        raise NotImplementedError(f"{type(self).__name__} must define step()")
 
     def _grads(self) -> list[float]:
         # A gradient left as a Value by backward(create_graph=True) is read as
@@ -505,7 +506,7 @@ def _vector_product(grads: list[Any], params: list[Value], vector: list[float]) 
 # -- learning-rate schedules ------------------------------------------------------------
 
 
-class LRScheduler:
+class LRScheduler(ABC):
     """Base class: sets ``optimizer.lr`` from the base rate and the epoch count.
 
     Subclasses define ``lr_at(epoch)`` in closed form. Constructing a scheduler
@@ -523,9 +524,9 @@ class LRScheduler:
         self.last_epoch = 0
         optimizer.lr = self._checked(self.lr_at(0))
 
+    @abstractmethod
     def lr_at(self, epoch: int) -> float:
         """The learning rate for ``epoch`` (0 is the first)."""
-        raise NotImplementedError(f"{type(self).__name__} must define lr_at()")
 
     def step(self) -> None:
         """Advance one epoch and set the optimizer's learning rate for it."""
