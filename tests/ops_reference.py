@@ -10,8 +10,9 @@ from typing import Any
 
 from autograd_lite import Value
 
-#: op name -> call on Values (``c`` is the op's constant for pow/rpow)
-ON_VALUES: dict[str, Callable[..., Value]] = {
+#: The ops written with Python's operators: the same call works on Values,
+#: floats and tensors (``c`` is the op's constant for pow/rpow).
+OPERATORS: dict[str, Callable[..., Any]] = {
     "add": lambda x, y: x + y,
     "sub": lambda x, y: x - y,
     "mul": lambda x, y: x * y,
@@ -20,6 +21,11 @@ ON_VALUES: dict[str, Callable[..., Value]] = {
     "pow": lambda x, c: x**c,
     "rpow": lambda x, c: c**x,
     "vpow": lambda x, y: x**y,
+}
+
+#: op name -> call on Values
+ON_VALUES: dict[str, Callable[..., Value]] = {
+    **OPERATORS,
     "exp": lambda x: x.exp(),
     "log": lambda x: x.log(),
     "sqrt": lambda x: x.sqrt(),
@@ -33,14 +39,7 @@ ON_VALUES: dict[str, Callable[..., Value]] = {
 
 #: op name -> the same function written with ``math``
 IN_MATH: dict[str, Callable[..., float]] = {
-    "add": lambda x, y: x + y,
-    "sub": lambda x, y: x - y,
-    "mul": lambda x, y: x * y,
-    "div": lambda x, y: x / y,
-    "neg": lambda x: -x,
-    "pow": lambda x, c: x**c,
-    "rpow": lambda x, c: c**x,
-    "vpow": lambda x, y: x**y,
+    **OPERATORS,
     "exp": math.exp,
     "log": math.log,
     "sqrt": math.sqrt,
@@ -56,14 +55,7 @@ IN_MATH: dict[str, Callable[..., float]] = {
 def in_torch(torch: Any) -> dict[str, Callable[..., Any]]:
     """op name -> the same function on torch tensors."""
     return {
-        "add": lambda x, y: x + y,
-        "sub": lambda x, y: x - y,
-        "mul": lambda x, y: x * y,
-        "div": lambda x, y: x / y,
-        "neg": lambda x: -x,
-        "pow": lambda x, c: x**c,
-        "rpow": lambda x, c: c**x,
-        "vpow": lambda x, y: x**y,
+        **OPERATORS,
         "exp": torch.exp,
         "log": torch.log,
         "sqrt": torch.sqrt,
