@@ -36,6 +36,7 @@ from autograd_lite.explain import (
     why,
 )
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
+from autograd_lite.jit import Compiled, JitError, jit
 from autograd_lite.ops import OPS, Op
 from autograd_lite.value import Value
 from autograd_lite.viz import draw, draw_network
@@ -44,7 +45,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "OPS",
+    "Compiled",
     "GradcheckReport",
+    "JitError",
     "Ledger",
     "NonFiniteError",
     "Op",
@@ -62,6 +65,7 @@ __all__ = [
     "gradients",
     "hessian",
     "is_grad_enabled",
+    "jit",
     "losses",
     "nn",
     "no_grad",

@@ -45,6 +45,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeVar
 
 from autograd_lite.autodiff import no_grad
+from autograd_lite.jit import JitError, is_tracing
 from autograd_lite.ops import OPS
 from autograd_lite.value import Value
 
@@ -964,6 +965,12 @@ class Dropout(Module):
         p = self.p
         if not self.training or p == 0.0:
             return x
+        if is_tracing():
+            raise JitError(
+                f"{self!r} is in training mode while jit traces the model: it draws a new "
+                "random mask on every call, which a compiled trace would replay frozen. Call "
+                "model.eval() before compiling, or train with compile=False"
+            )
         keep = 1.0 / (1.0 - p)
         draw = self._rng.random
         # A multiplication by the mask, as PyTorch computes it: a dropped input
@@ -1049,6 +1056,13 @@ class BatchNorm(Module):
                 f"{self!r} in training mode normalises each feature over the batch, so it "
                 f"needs at least 2 samples, got {n}: pass a batch (model.forward_batch(X), or "
                 "fit with batch_size >= 2), or call model.eval() to use the running statistics"
+            )
+        if is_tracing():
+            raise JitError(
+                f"{self!r} is in training mode while jit traces the model: it normalises over "
+                "the batch and updates its running statistics as a side effect, which a "
+                "compiled trace cannot replay. Call model.eval() before compiling, or train "
+                "with compile=False"
             )
         inv_n = 1.0 / n
         momentum = self.momentum

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-__all__ = ["FLOAT_MATH", "OPS", "Op"]
+__all__ = ["CODE_FUNCTIONS", "FLOAT_MATH", "OPS", "Op"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,11 @@ class Op:
         template: how to write the expression, with ``{x}``, ``{y}``, ``{c}``.
         domain: where the op and its derivative are defined, used in errors.
         has_constant: the op carries a constant (``Value.attr``) beside its parents.
+        code: the forward computation and each local derivative as Python
+            expressions in ``{x}``, ``{y}``, ``{c}`` and ``{out}``, for the compiled
+            path (``jit.py``); they compute exactly what ``forward`` and ``rule``
+            compute (a test checks this bit for bit), using the functions in
+            ``CODE_FUNCTIONS``.
     """
 
     name: str
@@ -59,6 +64,7 @@ class Op:
     template: str
     domain: str = ""
     has_constant: bool = False
+    code: tuple[str, ...] = ()
 
     def describe(self, x: str = "x", y: str = "y", c: str = "c") -> str:
         """The expression this op writes, e.g. ``describe("a", "b") == "a * b"``."""
@@ -122,29 +128,44 @@ FLOAT_MATH = SimpleNamespace(
 
 _ROWS = (
     # x + y
-    Op("add", "+", 2, operator.add, lambda m, x, y, out: (1.0, 1.0), ("1", "1"), "{x} + {y}"),
+    Op(
+        "add", "+", 2, operator.add, lambda m, x, y, out: (1.0, 1.0), ("1", "1"), "{x} + {y}",
+        code=("{x} + {y}", "1.0", "1.0"),
+    ),
     # x - y
-    Op("sub", "−", 2, operator.sub, lambda m, x, y, out: (1.0, -1.0), ("1", "-1"), "{x} - {y}"),
+    Op(
+        "sub", "−", 2, operator.sub, lambda m, x, y, out: (1.0, -1.0), ("1", "-1"), "{x} - {y}",
+        code=("{x} - {y}", "1.0", "-1.0"),
+    ),
     # x * y
-    Op("mul", "×", 2, operator.mul, lambda m, x, y, out: (y, x), ("y", "x"), "{x} * {y}"),
+    Op(
+        "mul", "×", 2, operator.mul, lambda m, x, y, out: (y, x), ("y", "x"), "{x} * {y}",
+        code=("{x} * {y}", "{y}", "{x}"),
+    ),
     # x / y
     Op(
         "div", "÷", 2, operator.truediv,
         lambda m, x, y, out: (1.0 / y, -out / y),
         ("1/y", "-x/y^2"), "{x} / {y}", "y != 0",
+        code=("{x} / {y}", "1.0 / {y}", "-{out} / {y}"),
     ),
     # -x
-    Op("neg", "−", 1, operator.neg, lambda m, x, out: (-1.0,), ("-1",), "-{x}"),
+    Op(
+        "neg", "−", 1, operator.neg, lambda m, x, out: (-1.0,), ("-1",), "-{x}",
+        code=("-{x}", "-1.0"),
+    ),
     # x ** c, c a constant number
     Op(
         "pow", "^", 1, _pow, _pow_rule, ("c*x^(c-1)",), "{x} ** {c}",
         "x > 0, or x < 0 with a whole-number c, or x = 0 with c >= 1",
         has_constant=True,
+        code=("pow({x}, {c})", "0.0 if {c} == 0.0 else {c} * pow({x}, {c} - 1.0)"),
     ),
     # c ** x, c a constant number
     Op(
         "rpow", "^", 1, _rpow, _rpow_rule, ("c^x * ln(c)",), "{c} ** {x}",
         "c > 0", has_constant=True,
+        code=("pow({c}, {x})", "{out} * log({c})"),
     ),
     # x ** y, both Values
     Op(
@@ -152,35 +173,73 @@ _ROWS = (
         lambda m, x, y, out: (y * m.pow(x, y - 1.0), out * m.log(x)),
         ("y*x^(y-1)", "x^y * ln(x)"), "{x} ** {y}",
         "x > 0 (the derivative with respect to the exponent is x^y * ln(x))",
+        code=("pow({x}, {y})", "{y} * pow({x}, {y} - 1.0)", "{out} * log({x})"),
     ),
     # exp(x)
     Op(
         "exp", "exp", 1, math.exp, lambda m, x, out: (out,), ("exp(x)",), "exp({x})",
         "x <= 709.78 (larger results overflow a float)",
+        code=("exp({x})", "{out}"),
     ),
     # ln(x)
-    Op("log", "log", 1, math.log, lambda m, x, out: (1.0 / x,), ("1/x",), "log({x})", "x > 0"),
+    Op(
+        "log", "log", 1, math.log, lambda m, x, out: (1.0 / x,), ("1/x",), "log({x})", "x > 0",
+        code=("log({x})", "1.0 / {x}"),
+    ),
     # sqrt(x)
     Op(
         "sqrt", "√", 1, math.sqrt, lambda m, x, out: (0.5 / out,), ("1/(2*sqrt(x))",),
         "sqrt({x})", "x > 0 (at x = 0 the derivative is infinite)",
+        code=("sqrt({x})", "0.5 / {out}"),
     ),
     # tanh(x)
-    Op("tanh", "tanh", 1, math.tanh, lambda m, x, out: (1.0 - out * out,), ("1 - tanh(x)^2",), "tanh({x})"),
+    Op(
+        "tanh", "tanh", 1, math.tanh, lambda m, x, out: (1.0 - out * out,), ("1 - tanh(x)^2",),
+        "tanh({x})",
+        code=("tanh({x})", "1.0 - {out} * {out}"),
+    ),
     # 1 / (1 + exp(-x))
     Op(
         "sigmoid", "σ", 1, _sigmoid, lambda m, x, out: (out * (1.0 - out),),
         ("sigmoid(x)*(1 - sigmoid(x))",), "sigmoid({x})",
+        code=("sigmoid({x})", "{out} * (1.0 - {out})"),
     ),
     # max(x, 0)
-    Op("relu", "ReLU", 1, _relu, lambda m, x, out: (m.step(x),), ("1 if x > 0 else 0",), "relu({x})"),
+    Op(
+        "relu", "ReLU", 1, _relu, lambda m, x, out: (m.step(x),), ("1 if x > 0 else 0",),
+        "relu({x})",
+        code=("{x} if {x} > 0.0 else 0.0", "1.0 if {x} > 0.0 else 0.0"),
+    ),
     # sin(x)
-    Op("sin", "sin", 1, math.sin, lambda m, x, out: (m.cos(x),), ("cos(x)",), "sin({x})"),
+    Op(
+        "sin", "sin", 1, math.sin, lambda m, x, out: (m.cos(x),), ("cos(x)",), "sin({x})",
+        code=("sin({x})", "cos({x})"),
+    ),
     # cos(x)
-    Op("cos", "cos", 1, math.cos, lambda m, x, out: (-m.sin(x),), ("-sin(x)",), "cos({x})"),
+    Op(
+        "cos", "cos", 1, math.cos, lambda m, x, out: (-m.sin(x),), ("-sin(x)",), "cos({x})",
+        code=("cos({x})", "-sin({x})"),
+    ),
     # |x|
-    Op("abs", "|x|", 1, math.fabs, lambda m, x, out: (m.sign(x),), ("sign(x)",), "abs({x})"),
+    Op(
+        "abs", "|x|", 1, math.fabs, lambda m, x, out: (m.sign(x),), ("sign(x)",), "abs({x})",
+        code=("fabs({x})", "1.0 if {x} > 0.0 else (-1.0 if {x} < 0.0 else 0.0)"),
+    ),
 )  # fmt: skip
+
+#: The functions the ``code`` strings call, by the names they use: the compiled
+#: path runs generated code in a namespace holding these and nothing else.
+CODE_FUNCTIONS: dict[str, Callable[..., float]] = {
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "tanh": math.tanh,
+    "sin": math.sin,
+    "cos": math.cos,
+    "fabs": math.fabs,
+    "pow": math.pow,
+    "sigmoid": _sigmoid,
+}
 
 #: Every op, by name (the name a node stores in ``Value.op``).
 OPS: dict[str, Op] = {op.name: op for op in _ROWS}

@@ -1,0 +1,927 @@
+"""The compiled path: trace a function once, replay it as straight-line Python.
+
+``jit(fn)`` calls ``fn`` once with Values (the *trace*), records the graph it
+built as a small program (one instruction per node, named after its op-table
+row), and writes that program out as Python source: one assignment per node for
+the forward pass, then one accumulation per edge for the backward pass, in the
+order the dynamic engine visits them. Later calls run that source on plain
+floats, with no Value objects and no graph walk. The same graph shape at every
+training step is what makes this pay: only the numbers change.
+
+The generated backward pass *is* the chain rule, written out: print
+``compiled.source`` next to the ledger (``explain``) and read the same steps.
+
+Safety, because generated code is code we run:
+- the source is built only from the op table's ``code`` strings, names we make
+  (``v17``, or a label that passes a strict identifier check) and ``repr`` of
+  finite floats; comments come from the op table. No user text reaches it.
+- it runs in a namespace holding ``ops.CODE_FUNCTIONS`` and no builtins.
+
+What a trace cannot see (as with ``jax.jit`` and ``torch.jit.trace``): Python
+control flow in ``fn`` that reads ``.data`` (``if x.data > 0:``) is decided
+once, at the trace, and baked in. ``jit(fn, check=True)`` re-runs the dynamic
+engine at every call and names the first node where the two differ.
+"""
+
+from __future__ import annotations
+
+import inspect
+import keyword
+import math
+import numbers
+import re
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from autograd_lite.autodiff import (
+    _cycle_collector_paused,
+    _walk,
+    enable_grad,
+    gradients,
+    topological_order,
+)
+from autograd_lite.ops import CODE_FUNCTIONS, OPS
+from autograd_lite.value import Value
+
+__all__ = ["MAX_NODES", "Compiled", "JitError", "is_tracing", "jit"]
+
+#: The largest graph ``jit`` compiles. Generated source grows with the graph (about
+#: two lines per node), and Python's compiler needs about 3 s per 100,000 nodes;
+#: past this, the dynamic engine (``fn(...).backward()``) is the better tool.
+MAX_NODES = 300_000
+
+#: Errors the op table's forward and derivative code raise outside an op's
+#: domain; at replay they send the call to the dynamic engine, whose message
+#: names the op and its operands.
+_DOMAIN_ERRORS = (ValueError, OverflowError, ZeroDivisionError)
+
+# A derivative that can fail where its forward computation succeeded (sqrt at 0,
+# x ** 0.5 at 0, log of the base of x ** y): the dynamic engine computes local
+# derivatives during the forward pass and raises there, so the compiled forward
+# pass computes these too, to raise at the same inputs.
+_MAY_RAISE = re.compile(r"/|\b(?:pow|log|sqrt|exp)\(")
+
+# A label becomes a variable name only if it is a plain ASCII identifier after
+# dots and brackets become underscores ("layers.0.w.1" -> "layers_0_w_1").
+_LABEL_CHARS = re.compile(r"[A-Za-z0-9_.\[\]]{1,60}")
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
+_GENERATED = re.compile(r"[vxpc][0-9]+")
+
+_tracing = 0
+
+
+def is_tracing() -> bool:
+    """True while ``jit`` is tracing a function (modules with randomness or
+    batch coupling, such as ``nn.Dropout``, check it to refuse a frozen trace)."""
+    return _tracing > 0
+
+
+class JitError(RuntimeError):
+    """A compiled function cannot reproduce the dynamic engine (see the message)."""
+
+
+@dataclass
+class _Program:
+    """A traced graph as indices: every node once, leaves first (the ledger's order).
+
+    ``kinds[i]`` is ``"arg"``, ``"live"`` (a param, or a Value that ``fn`` closed
+    over), ``"const"`` (a number made inside ``fn``, or a node computed only from
+    such numbers) or ``"op"``.
+    """
+
+    names: list[str]
+    kinds: list[str]
+    ops: list[str]
+    parents: list[tuple[int, ...]]
+    attrs: list[float | None]
+    data: list[float]  # the values at the trace
+    root: int
+    backward_order: list[int]  # interior nodes, in the order backward() visits them
+    arg_names: list[str]
+    arg_nodes: list[int | None]  # the node of each argument (None: unused)
+    live: list[Value]
+    live_nodes: list[int]
+    aux: list[int]
+
+
+# -- the public API --------------------------------------------------------------------------
+
+
+def jit(
+    fn: Callable[..., Any],
+    *,
+    params: Iterable[Value] = (),
+    check: bool = False,
+    nonfinite: Literal["raise", "warn"] = "raise",
+) -> Compiled:
+    """Compile ``fn``: trace it at the first call, replay generated Python after.
+
+    ``fn`` takes one Value per positional argument and returns a Value. Its first
+    call records the graph; later calls run straight-line code generated from
+    it, with the same forward functions, local-derivative rules and accumulation
+    order as the dynamic engine, so the numbers agree (to the last bit in most
+    cases).
+
+    Args:
+        fn: the function to compile.
+        params: Values (e.g. ``model.parameters()``) read at every call, whose
+            ``.grad`` receives gradients in ``backward``/``backward_batch``. A
+            Value ``fn`` uses that was made before the trace is treated the same
+            way even if not listed: it is never baked in as a constant, so
+            forgetting ``params=`` cannot train on stale weights. Only numbers
+            made inside ``fn`` become constants.
+        check: also run the dynamic engine at every call and raise ``JitError``
+            naming the first node whose op or value differs from the trace (for
+            functions whose control flow reads ``.data``). Slow; for debugging.
+        nonfinite: ``"raise"`` or ``"warn"`` when the output or a gradient is
+            inf or NaN, as ``backward(nonfinite=...)``.
+
+    Example:
+        >>> from autograd_lite import Value, jit
+        >>> f = jit(lambda x, y: x * y + x.sin())
+        >>> f(2.0, 3.0)
+        6.909297426825682
+        >>> f.value_and_grad(2.0, 3.0)
+        (6.909297426825682, (2.5838531634528574, 2.0))
+        >>> print(f.source)  # doctest: +NORMALIZE_WHITESPACE
+        def f(x, y):
+            # forward: one line per node, in the order they are computed
+            v2 = x * y              # mul
+            v3 = sin(x)             # sin
+            v4 = v2 + v3            # add
+            # backward: one line per edge, from the output back to the inputs
+            g_v4 = 1.0              # d(output)/d(output)
+            g_v2 = g_v4             # add: d(x + y)/dx = 1
+            g_v3 = g_v4             # add: d(x + y)/dy = 1
+            g_x = g_v2 * y          # mul: d(x * y)/dx = y
+            g_y = g_v2 * x          # mul: d(x * y)/dy = x
+            g_x += g_v3 * cos(x)    # sin: d(sin(x))/dx = cos(x)
+            return v4, (g_x, g_y)
+    """
+    if not callable(fn):
+        raise TypeError(f"jit: fn must be a function taking Values, got {type(fn).__name__}")
+    return Compiled(fn, params=params, check=check, nonfinite=nonfinite, aux=False)
+
+
+class Compiled:
+    """A function compiled by ``jit``: traced at its first call, replayed after.
+
+    Methods take plain numbers, one per argument of the traced function:
+    ``compiled(*args)`` (the value), ``value_and_grad(*args)`` (value and the
+    gradient with respect to each argument; no ``.grad`` is touched),
+    ``backward(*args)`` (adds d(out)/d(p) into ``p.grad`` for every param, as
+    ``fn(...).backward()`` does) and ``backward_batch(rows, scale)`` (the same
+    over many rows in one generated loop: the training fast path).
+    """
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *,
+        params: Iterable[Value],
+        check: bool,
+        nonfinite: Literal["raise", "warn"],
+        aux: bool,
+    ) -> None:
+        listed = list(params)
+        for i, p in enumerate(listed):
+            if not isinstance(p, Value):
+                raise TypeError(f"jit: params[{i}] is {type(p).__name__}, not a Value")
+            if p.parents:
+                raise ValueError(
+                    f"jit: params[{i}] was computed by {p.op} from other Values; a param must "
+                    "be a leaf (list the Values it was computed from, or .detach() it)"
+                )
+        if not isinstance(check, bool):
+            raise TypeError(f"jit: check must be True or False, got {check!r}")
+        if nonfinite not in ("raise", "warn"):
+            raise ValueError(f"jit: nonfinite={nonfinite!r}: use 'raise' or 'warn'")
+        self._fn = fn
+        self._listed = listed
+        self._check = check
+        self._nonfinite = nonfinite
+        self._aux = aux
+        self._program: _Program | None = None
+        self._runners: dict[str, Callable[..., Any]] = {}
+        self.__name__ = getattr(fn, "__name__", "f")
+        self.__doc__ = getattr(fn, "__doc__", None)
+
+    # -- calls ---------------------------------------------------------------------------
+
+    def __call__(self, *args: Any) -> float:
+        """The value of ``fn`` at ``args`` (numbers), from the forward code only."""
+        values = self._arguments(args)
+        program = self._traced(values)
+        if self._check:
+            self._verify(values)
+        try:
+            out: float = self._runner("forward")(*values, *_live_data(program))
+        except _DOMAIN_ERRORS:
+            return self._dynamic_value(values)
+        return out
+
+    def value_and_grad(self, *args: Any) -> tuple[float, tuple[float, ...]]:
+        """``(value, gradient)``: d(out)/d(arg) for every argument; no ``.grad`` changes.
+
+        Example:
+            >>> from autograd_lite import jit
+            >>> jit(lambda x: x ** 3).value_and_grad(2.0)
+            (8.0, (12.0,))
+        """
+        values = self._arguments(args)
+        program = self._traced(values)
+        if self._check:
+            self._verify(values)
+        try:
+            out, grads = self._runner("grad_args")(*values, *_live_data(program))
+        except _DOMAIN_ERRORS:
+            return self._dynamic_value_and_grad(values)
+        if not math.isfinite(out + math.fsum(grads)):
+            return self._dynamic_value_and_grad(values)
+        return out, grads
+
+    def backward(self, *args: Any) -> float:
+        """Run forward and backward; add d(out)/d(p) into ``p.grad`` for every param.
+
+        Exactly what ``fn(*Values).backward()`` does to the params (leaves
+        accumulate, so zero them between steps). Returns the value.
+        """
+        values = self._arguments(args)
+        program = self._traced(values)
+        if self._check:
+            self._verify(values)
+        try:
+            out, grads = self._runner("grad_live")(*values, *_live_data(program))
+        except _DOMAIN_ERRORS:
+            return self._dynamic_backward([values], 1.0)
+        if not math.isfinite(out + math.fsum(grads)):
+            return self._dynamic_backward([values], 1.0)
+        for p, g in zip(program.live, grads):
+            p.grad += g
+        value: float = out
+        return value
+
+    def backward_batch(self, rows: Iterable[Sequence[Any]], scale: float = 1.0) -> float:
+        """Forward and backward for every row; returns ``scale * sum(out_row)``.
+
+        Each row is a tuple of arguments. ``scale * d(out_row)/d(p)`` is added into
+        ``p.grad`` for every param, summed over the rows, so ``scale = 1/len(rows)``
+        makes it the gradient of the mean loss over a batch.
+
+        Example:
+            >>> from autograd_lite import Value, jit
+            >>> w = Value(0.5)
+            >>> loss = jit(lambda x, t: (w * x - t) ** 2)
+            >>> loss.backward_batch([(1.0, 1.0), (2.0, 0.0)], scale=0.5)
+            0.625
+            >>> w.grad
+            1.5
+        """
+        checked = self._rows(rows)
+        scale = _scale(scale)
+        if not checked:
+            return 0.0
+        program = self._traced(checked[0])
+        if self._check:
+            for row in checked:
+                self._verify(row)
+        try:
+            total, grads = self._runner("batch")(checked, scale, *_live_data(program))[:2]
+        except _DOMAIN_ERRORS:
+            return self._dynamic_backward(checked, scale)
+        if not math.isfinite(total + math.fsum(grads)):
+            return self._dynamic_backward(checked, scale)
+        for p, g in zip(program.live, grads):
+            p.grad += g
+        result: float = total * scale
+        return result
+
+    def _forward_batch_with_aux(
+        self, rows: Sequence[tuple[float, ...]]
+    ) -> tuple[float, list[tuple[float, ...]]]:
+        """The sum of the outputs over ``rows`` and each row's aux values (for fit)."""
+        program = self._traced(rows[0])
+        try:
+            total, _, aux = self._runner("forward_batch")(rows, 1.0, *_live_data(program))
+        except _DOMAIN_ERRORS:
+            return sum(self._dynamic(row).data for row in rows), self._dynamic_aux(rows)
+        return total, aux
+
+    def _batch_with_aux(
+        self, rows: Sequence[tuple[float, ...]], scale: float
+    ) -> tuple[float, list[tuple[float, ...]]]:
+        """``backward_batch`` that also returns the aux values of every row (for fit)."""
+        program = self._traced(rows[0])
+        try:
+            total, grads, aux = self._runner("batch")(rows, scale, *_live_data(program))
+        except _DOMAIN_ERRORS:
+            total, grads, aux = math.nan, (), []
+        if not math.isfinite(total + math.fsum(grads)):
+            return self._dynamic_backward(rows, scale), self._dynamic_aux(rows)
+        for p, g in zip(program.live, grads):
+            p.grad += g
+        return total * scale, aux
+
+    # -- what users look at ----------------------------------------------------------------
+
+    @property
+    def source(self) -> str:
+        """The generated Python for value and gradients (after the first call).
+
+        One line per node in the forward part, one accumulation per edge in the
+        backward part, each with a comment from the op table.
+        """
+        program = self._require_trace("source")
+        return _emit(program, "readable", self.__name__)
+
+    @property
+    def params(self) -> tuple[Value, ...]:
+        """Every Value read at each call: the listed params, then the ones ``fn``
+        closed over (after the first call; before it, the listed ones)."""
+        if self._program is None:
+            return tuple(self._listed)
+        return tuple(self._program.live)
+
+    @property
+    def n_nodes(self) -> int:
+        """Nodes in the traced graph (after the first call)."""
+        return len(self._require_trace("n_nodes").names)
+
+    def __repr__(self) -> str:
+        if self._program is None:
+            return f"<jit({self.__name__}): not traced yet; the first call traces it>"
+        program = self._program
+        return (
+            f"<jit({self.__name__}): {len(program.arg_names)} argument(s), "
+            f"{len(program.live)} param(s), {len(program.names)} nodes>"
+        )
+
+    # -- tracing ---------------------------------------------------------------------------
+
+    def _traced(self, args: Sequence[float]) -> _Program:
+        if self._program is None:
+            self._program = _trace(self._fn, args, self._listed, self._aux)
+        elif len(args) != len(self._program.arg_names):
+            raise TypeError(
+                f"{self.__name__}: takes {len(self._program.arg_names)} argument(s) (as at "
+                f"its trace), got {len(args)}"
+            )
+        return self._program
+
+    def _require_trace(self, what: str) -> _Program:
+        if self._program is None:
+            raise RuntimeError(
+                f"jit({self.__name__}).{what}: nothing is traced yet; call the compiled "
+                "function once (any method) to trace it"
+            )
+        return self._program
+
+    def _runner(self, mode: str) -> Callable[..., Any]:
+        runner = self._runners.get(mode)
+        if runner is None:
+            assert self._program is not None
+            runner = self._runners[mode] = _compile(self._program, mode, self.__name__)
+        return runner
+
+    # -- arguments -------------------------------------------------------------------------
+
+    def _arguments(self, args: tuple[Any, ...]) -> tuple[float, ...]:
+        expected = None if self._program is None else len(self._program.arg_names)
+        if expected is not None and len(args) != expected:
+            raise TypeError(
+                f"{self.__name__}: takes {expected} argument(s) (as at its trace), got {len(args)}"
+            )
+        if all(a.__class__ is float and a - a == 0.0 for a in args):
+            return args
+        return tuple(_number(a, f"{self.__name__}: argument {i}") for i, a in enumerate(args))
+
+    def _rows(self, rows: Iterable[Sequence[Any]]) -> list[tuple[float, ...]]:
+        if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+            raise TypeError(
+                f"{self.__name__}.backward_batch: rows must be a list of argument tuples, "
+                f"got {type(rows).__name__}"
+            )
+        expected = None if self._program is None else len(self._program.arg_names)
+        checked = []
+        for r, row in enumerate(rows):
+            if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+                raise TypeError(
+                    f"{self.__name__}.backward_batch: row {r} is {type(row).__name__}; each "
+                    "row is a tuple of numbers, one per argument"
+                )
+            if expected is None:
+                expected = len(row)
+            if len(row) != expected:
+                raise TypeError(
+                    f"{self.__name__}.backward_batch: row {r} has {len(row)} number(s), "
+                    f"expected {expected} (one per argument)"
+                )
+            if all(a.__class__ is float and a - a == 0.0 for a in row):
+                checked.append(tuple(row))
+            else:
+                where = f"{self.__name__}.backward_batch: row {r}, item"
+                checked.append(tuple(_number(a, f"{where} {i}") for i, a in enumerate(row)))
+        return checked
+
+    # -- the dynamic engine, for what the generated code does not cover --------------------
+
+    def _values(self, args: Sequence[float]) -> list[Value]:
+        names = self._program.arg_names if self._program is not None else []
+        return [Value(a, label=names[i] if i < len(names) else "") for i, a in enumerate(args)]
+
+    def _dynamic(self, args: Sequence[float]) -> Value:
+        with enable_grad():
+            out = self._fn(*self._values(args))
+        return _output(out, self._aux)[0]
+
+    def _dynamic_value(self, args: Sequence[float]) -> float:
+        return self._dynamic(args).data  # raises the op's own domain error
+
+    def _dynamic_value_and_grad(self, args: Sequence[float]) -> tuple[float, tuple[float, ...]]:
+        with enable_grad():
+            values = self._values(args)
+            out = _output(self._fn(*values), self._aux)[0]
+        grads = gradients(out, values)  # raises as backward() does; touches no .grad
+        return out.data, tuple(float(g) for g in grads)
+
+    def _dynamic_backward(self, rows: Sequence[Sequence[float]], scale: float) -> float:
+        total = 0.0
+        for row in rows:
+            out = self._dynamic(row)
+            out.backward(scale, nonfinite=self._nonfinite)
+            total += out.data
+        return total * scale
+
+    def _dynamic_aux(self, rows: Sequence[Sequence[float]]) -> list[tuple[float, ...]]:
+        result = []
+        for row in rows:
+            with enable_grad():
+                aux = _output(self._fn(*self._values(row)), True)[1]
+            result.append(tuple(v.data for v in aux))
+        return result
+
+    def _verify(self, args: Sequence[float]) -> None:
+        """check=True: the dynamic engine's graph at ``args`` must match the trace."""
+        assert self._program is not None
+        program = self._program
+        with enable_grad():
+            values = self._values(args)
+            out = _output(self._fn(*values), self._aux)[0]
+        nodes = topological_order(out)
+        index = {id(n): i for i, n in enumerate(nodes)}
+        args_at = {id(v): i for i, v in enumerate(values)}
+        live_at = {id(v): i for i, v in enumerate(program.live)}
+        for i, node in enumerate(nodes):
+            if i >= len(program.names):
+                raise JitError(_differs(i, node, "has more nodes than the trace"))
+            kind = program.kinds[i]
+            if node.parents:
+                if kind == "const":
+                    continue  # folded at the trace; its parents were checked
+                parents = tuple(index[id(p)] for p in node.parents)
+                if kind != "op" or node.op != program.ops[i] or parents != program.parents[i]:
+                    recorded = f"{program.ops[i] or 'a leaf'}{program.parents[i]}"
+                    raise JitError(_differs(i, node, f"the trace recorded {recorded} there"))
+                if node.op in ("pow", "rpow") and node.attr != program.attrs[i]:
+                    raise JitError(
+                        _differs(i, node, f"the trace's constant was {program.attrs[i]}")
+                    )
+            elif id(node) in args_at:
+                if program.arg_nodes[args_at[id(node)]] != i:
+                    raise JitError(_differs(i, node, "an argument is used in another place"))
+            elif id(node) in live_at:
+                if program.live_nodes[live_at[id(node)]] != i:
+                    raise JitError(_differs(i, node, "a param is used in another place"))
+            elif kind != "const" or node.data != program.data[i]:
+                shown = program.data[i] if kind == "const" else kind
+                raise JitError(_differs(i, node, f"the trace had the constant {shown!r}"))
+        if len(nodes) != len(program.names):
+            raise JitError(
+                f"jit(check=True): this call built {len(nodes)} nodes, the trace "
+                f"{len(program.names)}; fn's control flow depends on the data, so its trace does "
+                "not hold here: call fn directly (the dynamic engine) for such functions"
+            )
+
+
+# -- tracing ------------------------------------------------------------------------------------
+
+
+def _trace(
+    fn: Callable[..., Any], args: Sequence[float], listed: Sequence[Value], aux: bool
+) -> _Program:
+    """Call ``fn`` on Values and record its graph as a ``_Program``."""
+    global _tracing
+    arg_names = _argument_names(fn, len(args))
+    inputs = [Value(a, label=name) for a, name in zip(args, arg_names)]
+    _tracing += 1
+    try:
+        with enable_grad(), _cycle_collector_paused():
+            result = fn(*inputs)
+    finally:
+        _tracing -= 1
+    out, aux_values = _output(result, aux)
+    candidates, program = _record(out, aux_values, inputs, listed, arg_names)
+    del out, aux_values, inputs, result
+    # A leaf nobody outside the graph can reach was made inside fn and can never
+    # change: it is a constant. One still referenced from outside (a closure, a
+    # model) is live: read at every call, like a param, so it is never stale.
+    for i, ref in candidates:
+        leaf = ref()
+        if leaf is None:
+            program.kinds[i] = "const"
+        else:
+            program.kinds[i] = "live"
+            program.live_nodes.append(i)
+            program.live.append(leaf)
+    _fold_constants(program)
+    _name_nodes(program)
+    return program
+
+
+def _output(result: Any, aux: bool) -> tuple[Value, list[Value]]:
+    if aux:
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise TypeError("jit: fn must return (output, aux) here")
+        out, extra = result
+        extra_values = list(extra) if isinstance(extra, (list, tuple)) else [extra]
+    else:
+        out, extra_values = result, []
+    if not isinstance(out, Value):
+        raise TypeError(
+            f"jit: fn must return a Value (one scalar that depends on its arguments), got "
+            f"{type(out).__name__}; reduce a list first (e.g. sum(...))"
+        )
+    for v in extra_values:
+        if not isinstance(v, Value):
+            raise TypeError(f"jit: aux values must be Values, got {type(v).__name__}")
+    return out, extra_values
+
+
+def _record(
+    out: Value,
+    aux: list[Value],
+    inputs: list[Value],
+    listed: Sequence[Value],
+    arg_names: list[str],
+) -> tuple[list[tuple[int, weakref.ref[Value]]], _Program]:
+    """The graph as indices, plus weak references to the leaves still to classify.
+
+    Holds the nodes only while it runs, so that the caller can find out which
+    leaves are alive without the graph.
+    """
+    root = out
+    # aux nodes are computed too: one graph under a synthetic root
+    nodes = topological_order(_joined(out, aux))[:-1] if aux else topological_order(root)
+    if len(nodes) > MAX_NODES:
+        raise ValueError(
+            f"jit: the traced graph has {len(nodes):,} nodes; the compiled path handles up to "
+            f"{MAX_NODES:,} (its generated code grows with the graph, and compiling it with "
+            "it). Use the dynamic engine for graphs this large: fn(...).backward()"
+        )
+    index = {id(n): i for i, n in enumerate(nodes)}
+    arg_at = {id(v): i for i, v in enumerate(inputs)}
+    listed_ids = {id(p) for p in listed}
+    n = len(nodes)
+    program = _Program(
+        names=[""] * n,
+        kinds=[""] * n,
+        ops=[n.op for n in nodes],
+        parents=[tuple(index[id(p)] for p in node.parents) for node in nodes],
+        attrs=[n.attr for n in nodes],
+        data=[n.data for n in nodes],
+        root=index[id(root)],
+        backward_order=[index[id(n)] for n in reversed(_walk(root)[0])],
+        arg_names=arg_names,
+        arg_nodes=[index.get(id(v)) for v in inputs],
+        live=[],
+        live_nodes=[],
+        aux=[index[id(v)] for v in aux],
+    )
+    candidates = []
+    for i, node in enumerate(nodes):
+        if node.parents:
+            program.kinds[i] = "op"
+        elif id(node) in arg_at:
+            program.kinds[i] = "arg"
+        elif id(node) in listed_ids:
+            program.kinds[i] = "live"
+            program.live_nodes.append(i)
+            program.live.append(node)
+        else:
+            candidates.append((i, weakref.ref(node)))
+    return candidates, program
+
+
+def _joined(out: Value, aux: list[Value]) -> Value:
+    """A node whose parents are ``out`` and the aux Values, only to walk them as one graph."""
+    node = Value(0.0)
+    node.parents = (out, *aux)
+    return node
+
+
+def _fold_constants(program: _Program) -> None:
+    """A node computed only from constants is a constant: its trace value holds."""
+    kinds, parents = program.kinds, program.parents
+    for i, kind in enumerate(kinds):
+        if kind == "op" and all(kinds[p] == "const" for p in parents[i]):
+            kinds[i] = "const"
+
+
+def _argument_names(fn: Callable[..., Any], n: int) -> list[str]:
+    """Names for the arguments: fn's own parameter names where they are safe."""
+    names: list[str] = []
+    try:
+        signature = inspect.signature(fn)
+        positional = [
+            p.name
+            for p in signature.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        positional = []
+    taken: set[str] = set()
+    for i in range(n):
+        name = _safe_name(positional[i], taken) if i < len(positional) else None
+        name = name or f"x{i}"
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def _safe_name(label: str, taken: set[str]) -> str | None:
+    """``label`` as a variable name, or None when it is not plainly safe.
+
+    Only ASCII letters, digits and underscores survive (dots and brackets become
+    underscores); names of ours (``v12``, ``g_...``, ``_...``), the op table's
+    functions, keywords and names already taken are refused.
+    """
+    if not isinstance(label, str) or not _LABEL_CHARS.fullmatch(label):
+        return None
+    name = re.sub(r"[.\[\]]+", "_", label).strip("_")
+    if (
+        not _IDENTIFIER.fullmatch(name)
+        or _GENERATED.fullmatch(name)
+        or name.startswith("g_")
+        or keyword.iskeyword(name)
+        or keyword.issoftkeyword(name)
+        or name in CODE_FUNCTIONS
+        or name in taken
+    ):
+        return None
+    return name
+
+
+def _name_nodes(program: _Program) -> None:
+    taken = set(program.arg_names)
+    for position, i in enumerate(program.arg_nodes):
+        if i is not None:
+            program.names[i] = program.arg_names[position]
+    labels = {i: v.label for i, v in zip(program.live_nodes, program.live)}
+    live_number = {i: k for k, i in enumerate(sorted(program.live_nodes))}
+    for i, kind in enumerate(program.kinds):
+        if kind == "arg":
+            continue
+        if kind == "const":
+            program.names[i] = _literal(program.data[i])
+            continue
+        label = labels.get(i, "")
+        name = _safe_name(label, taken) if label else None
+        if name is None:
+            name = f"p{live_number[i]}" if kind == "live" else f"v{i}"
+        taken.add(name)
+        program.names[i] = name
+
+
+def _literal(number: float) -> str:
+    """A finite float as source: its exact repr, in parentheses when negative."""
+    text = repr(float(number))
+    if not math.isfinite(float(number)):  # pragma: no cover - Values are finite
+        raise ValueError(f"jit: a non-finite constant {text} cannot be compiled")
+    return f"({text})" if text.startswith("-") else text
+
+
+# -- code generation ------------------------------------------------------------------------------
+
+_MODES = {
+    # mode: (gradients of the arguments, gradients of the live Values, one loop over rows)
+    "forward": (False, False, False),
+    "grad_args": (True, False, False),
+    "grad_live": (False, True, False),
+    "batch": (False, True, True),
+    "forward_batch": (False, False, True),
+    "readable": (True, True, False),
+}
+
+
+def _emit(program: _Program, mode: str, fn_name: str) -> str:
+    """Python source for ``program`` in ``mode`` (see ``_MODES``)."""
+    arg_grads, live_grads, batch = _MODES[mode]
+    names, kinds, ops, parents = program.names, program.kinds, program.ops, program.parents
+    n = len(names)
+    wanted = [False] * n
+    if arg_grads:
+        for i in program.arg_nodes:
+            if i is not None:
+                wanted[i] = True
+    if live_grads:
+        for i in program.live_nodes:
+            wanted[i] = True
+    # needs[i]: a gradient must flow through node i (it leads to a wanted leaf)
+    needs = wanted[:]
+    for i in range(n):
+        if kinds[i] == "op" and any(needs[p] for p in parents[i]):
+            needs[i] = True
+
+    live_names = [names[i] for i in program.live_nodes]
+    signature = ", ".join(program.arg_names)
+    body: list[tuple[str, str]] = []  # (code, comment)
+    prologue: list[str] = []
+    if batch:
+        header = f"def {_safe_function_name(fn_name)}(_rows, _scale{', ' if live_names else ''}"
+        header += ", ".join(live_names) + "):"
+        for name in live_names if live_grads else ():
+            prologue.append(f"g_{name} = 0.0")
+        prologue.append("_total = 0.0")
+        if program.aux:
+            prologue.append("_aux = []")
+        target = signature + ("," if len(program.arg_names) == 1 else "")
+        prologue.append(f"for {target or '_'} in _rows:")
+    else:
+        every = [*program.arg_names, *live_names]
+        header = f"def {_safe_function_name(fn_name)}({', '.join(every)}):"
+
+    # forward
+    body.append(("# forward: one line per node, in the order they are computed", ""))
+    derivatives_emitted = set()
+    for i in range(n):
+        if kinds[i] != "op":
+            continue
+        op = OPS[ops[i]]
+        body.append((f"{names[i]} = {_code(op.code[0], program, i)}", op.name))
+        computes_backward = needs[i] and (arg_grads or live_grads)
+        for k, template in enumerate(op.code[1:]):
+            if not computes_backward and _MAY_RAISE.search(template):
+                # the dynamic engine computes this during its forward pass and raises there
+                body.append((f"_ = {_code(template, program, i)}", f"{op.name}: domain check"))
+            elif computes_backward and needs[parents[i][k]]:
+                derivatives_emitted.add((i, k))
+    if batch:
+        body.append((f"_total += {names[program.root]}", ""))
+        if program.aux:
+            aux = ", ".join(names[i] for i in program.aux)
+            body.append((f"_aux.append(({aux},))", ""))
+
+    # backward
+    assigned = set(program.live_nodes) if batch else set()
+    if arg_grads or live_grads:
+        body.append(("# backward: one line per edge, from the output back to the inputs", ""))
+        root = program.root
+        seed = "_scale" if batch else "1.0"
+        if needs[root]:
+            if root in assigned:
+                body.append((f"g_{names[root]} += {seed}", "d(output)/d(output)"))
+            else:
+                body.append((f"g_{names[root]} = {seed}", "d(output)/d(output)"))
+                assigned.add(root)
+        for i in program.backward_order:
+            if not needs[i] or kinds[i] != "op":
+                continue
+            op = OPS[ops[i]]
+            for k, p in enumerate(parents[i]):
+                if not needs[p] or (i, k) not in derivatives_emitted:
+                    continue
+                local = op.code[1 + k]
+                upstream = f"g_{names[i]}"
+                if local == "1.0":
+                    term, sign = upstream, "+"
+                elif local == "-1.0":
+                    term, sign = upstream, "-"
+                else:
+                    term, sign = f"{upstream} * {_atom(_code(local, program, i))}", "+"
+                target = f"g_{names[p]}"
+                if p in assigned:
+                    line = f"{target} {sign}= {term}"
+                else:
+                    line = f"{target} = {'-' if sign == '-' else ''}{term}"
+                    assigned.add(p)
+                body.append((line, _edge_comment(op, k)))
+
+    # the end
+    def grad_of(i: int | None) -> str:
+        return f"g_{names[i]}" if i is not None and i in assigned else "0.0"
+
+    epilogue: list[str] = []
+    result = names[program.root]
+    outputs = [result]
+    if arg_grads:
+        outputs.append(_tuple(grad_of(i) for i in program.arg_nodes))
+    if live_grads and (program.live_nodes or mode != "readable"):
+        outputs.append(_tuple(grad_of(i) for i in program.live_nodes))
+    if batch:
+        grads = _tuple(grad_of(i) for i in program.live_nodes) if live_grads else "()"
+        outputs = ["_total", grads]
+        if program.aux:
+            outputs.append("_aux")
+    elif program.aux and mode != "readable":
+        outputs.append(_tuple(names[i] for i in program.aux))
+    epilogue.append("return " + ", ".join(outputs) if len(outputs) > 1 else f"return {result}")
+
+    lines = [header]
+    indent = "    "
+    for line in prologue:
+        lines.append(indent + line)
+    inner = indent * 2 if batch else indent
+    width = min(max((len(code) for code, _ in body if not code.startswith("#")), default=0), 44)
+    for code, comment in body:
+        if comment:
+            lines.append(f"{inner}{code.ljust(width)}  # {comment}")
+        else:
+            lines.append(inner + code)
+    for line in epilogue:
+        lines.append(indent + line)
+    return "\n".join(lines)
+
+
+def _code(template: str, program: _Program, i: int) -> str:
+    """Fill an op's code template with the names of node i and its operands."""
+    names = program.names
+    operands = [names[p] for p in program.parents[i]] + ["", ""]
+    attr = program.attrs[i]
+    return template.format(
+        x=operands[0],
+        y=operands[1],
+        c=_literal(attr) if attr is not None else "",
+        out=names[i],
+    )
+
+
+def _atom(code: str) -> str:
+    """``code`` ready to multiply: a name or a literal as it is, else in parentheses."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\([^()]*\))?|\(?-?[0-9.e+-]+\)?", code):
+        return code
+    return f"({code})"
+
+
+def _tuple(items: Iterable[str]) -> str:
+    listed = list(items)
+    return f"({listed[0]},)" if len(listed) == 1 else f"({', '.join(listed)})"
+
+
+def _edge_comment(op: Any, k: int) -> str:
+    operand = "xy"[k]
+    return f"{op.name}: d({op.describe()})/d{operand} = {op.formulas[k]}"
+
+
+def _safe_function_name(name: str) -> str:
+    safe = _safe_name(name, set())
+    return safe if safe is not None else "f"
+
+
+def _compile(program: _Program, mode: str, fn_name: str) -> Callable[..., Any]:
+    """Generate, compile and load the function for ``mode``."""
+    source = _emit(program, mode, fn_name)
+    namespace: dict[str, Any] = {"__builtins__": {}, **CODE_FUNCTIONS}
+    # Safe: ``source`` is made from the op table's code strings, our own names and
+    # repr() of finite floats, never from user text (see the module docstring).
+    code = compile(source, f"<autograd_lite.jit {mode}>", "exec")
+    exec(code, namespace)
+    runner: Callable[..., Any] = namespace[_safe_function_name(fn_name)]
+    return runner
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+
+def _live_data(program: _Program) -> list[float]:
+    return [p.data for p in program.live]
+
+
+def _number(a: Any, where: str) -> float:
+    """``a`` as a finite float, or a TypeError/ValueError saying what was expected."""
+    if isinstance(a, Value):
+        raise TypeError(
+            f"{where} is a Value; a compiled function takes plain numbers (pass x.data), or "
+            "call the original function to build a graph"
+        )
+    if isinstance(a, bool) or not isinstance(a, numbers.Real):
+        raise TypeError(f"{where} is {type(a).__name__} ({a!r}); expected a real number")
+    number = float(a)
+    if not math.isfinite(number):
+        raise ValueError(f"{where} is {number}; inputs must be finite")
+    return number
+
+
+def _scale(scale: Any) -> float:
+    number = _number(scale, "backward_batch: scale")
+    return number
+
+
+def _differs(i: int, node: Value, why: str) -> str:
+    what = f"{node.op} = {node.data!r}" if node.parents else f"leaf {node.data!r}"
+    return (
+        f"jit(check=True): node {i} ({what}) differs from the trace: {why}. fn's control flow "
+        "or constants depend on the data (e.g. `if x.data > 0`), so the trace does not hold "
+        "at these inputs: call fn directly (the dynamic engine) for such functions"
+    )

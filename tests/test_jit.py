@@ -1,0 +1,484 @@
+"""The compiled path (``jit``): same numbers as the dynamic engine, safe generated code,
+clear errors, and the training fast path."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd_lite import OPS, Value, datasets, gradients, hessian, jit, nn, optim
+from autograd_lite.jit import MAX_NODES, JitError
+from autograd_lite.ops import CODE_FUNCTIONS, FLOAT_MATH
+from autograd_lite.train import fit
+from tests.ops_reference import ON_VALUES
+from tests.strategies import OP_DOMAINS
+from tests.test_autodiff import _run, programs
+
+# -- the op table's code strings are the op table's functions ---------------------------------
+
+
+def _evaluate(template: str, **names: float) -> float:
+    filled = template.format(**{k: f"_{k}" for k in ("x", "y", "c", "out")})
+    namespace = {**CODE_FUNCTIONS, **{f"_{k}": v for k, v in names.items()}}
+    return eval(filled, {"__builtins__": {}}, namespace)  # our own table, not user text
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+@given(data=st.data())
+def test_each_rows_code_computes_its_forward_and_rule_bit_for_bit(name: str, data: Any) -> None:
+    op = OPS[name]
+    args, c = data.draw(OP_DOMAINS[name])
+    assert len(op.code) == 1 + op.arity
+    out = op.forward(*args, c) if op.has_constant else op.forward(*args)
+    names = dict(zip("xy", args))
+    if c is not None:
+        names["c"] = c
+    assert _evaluate(op.code[0], **names) == out
+    local = (
+        op.rule(FLOAT_MATH, *args, out, c) if op.has_constant else op.rule(FLOAT_MATH, *args, out)
+    )
+    for template, expected in zip(op.code[1:], local):
+        assert _evaluate(template, **names, out=out) == expected
+
+
+# -- same numbers as the dynamic engine ---------------------------------------------------------
+
+
+def _apply(name: str, args: list[Value], c: float | None) -> Value:
+    return ON_VALUES[name](*args, c) if c is not None else ON_VALUES[name](*args)
+
+
+def _dynamic(program: Any, choices: list[str], point: list[float]) -> tuple[float, list[float]]:
+    xs, root, _ = _run((point, program[1]), _apply, Value, lambda v: v.data, forced=choices)
+    root.backward()
+    return root.data, [x.grad for x in xs]
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300)
+
+
+@given(programs(), st.lists(st.floats(-0.5, 0.5), min_size=3, max_size=3))
+def test_random_programs_match_the_dynamic_engine_at_several_points(program, shift) -> None:
+    inputs = program[0]
+    _, _, choices = _run(program, _apply, Value, lambda v: v.data)
+
+    def fn(*xs: Value) -> Value:
+        return _run((list(xs), program[1]), _apply, lambda v: v, lambda v: v.data, forced=choices)[
+            1
+        ]
+
+    compiled = jit(fn)
+    points = [inputs, [v + s for v, s in zip(inputs, shift)], [v * 0.5 for v in inputs]]
+    for point in points:
+        try:
+            expected, expected_grads = _dynamic(program, choices, point)
+        except ValueError as error:  # this point leaves an op's domain: the same error
+            message = str(error)
+            with pytest.raises(ValueError, match=re.escape(message)):
+                compiled.value_and_grad(*point)
+            continue
+        except FloatingPointError:
+            continue
+        value, grads = compiled.value_and_grad(*point)
+        assert _close(value, expected)
+        assert compiled(*point) == value
+        for g, e in zip(grads, expected_grads):
+            assert _close(g, e)
+
+
+def test_f_x_y_is_exact_and_the_source_is_the_ledgers_chain_rule() -> None:
+    f = jit(lambda x, y: x * y + x.sin())
+    x, y = Value(2.0), Value(3.0)
+    out = x * y + x.sin()
+    out.backward()
+    assert f.value_and_grad(2.0, 3.0) == (out.data, (x.grad, y.grad))
+    source = f.source
+    assert "g_x += g_v3 * cos(x)" in source
+    assert len(source.splitlines()) == 13  # header, 2 comments, 3 + 7 lines, return
+
+
+def test_relu_and_abs_are_right_on_both_sides_of_the_kink() -> None:
+    f = jit(lambda x: x.relu() * 3 + abs(x))
+    assert f.value_and_grad(2.0) == (8.0, (4.0,))  # traced here
+    assert f.value_and_grad(-2.0) == (2.0, (-1.0,))
+    assert f.value_and_grad(0.0) == (0.0, (0.0,))  # relu'(0) = abs'(0) = 0, as dynamic
+
+
+def test_shared_nodes_accumulate_as_in_the_dynamic_engine() -> None:
+    def fn(x: Value) -> Value:
+        z = x * x
+        return (z * z + z) * x
+
+    f = jit(fn)
+    for point in (1.5, -0.3, 2.0):
+        x = Value(point)
+        out = fn(x)
+        out.backward()
+        assert f.value_and_grad(point) == (out.data, (x.grad,))
+
+
+# -- params, closed-over Values and constants ---------------------------------------------------
+
+
+def test_backward_adds_into_param_grads_like_backward() -> None:
+    w, b = Value(0.5, label="w"), Value(-1.0, label="b")
+    f = jit(lambda x: (w * x + b).tanh(), params=[w, b])
+    f.backward(2.0)
+    f.backward(3.0)  # leaves accumulate
+    grads = (w.grad, b.grad)
+    w.grad = b.grad = 0.0
+    (w * 2.0 + b).tanh().backward()
+    (w * 3.0 + b).tanh().backward()
+    assert grads == (w.grad, b.grad)
+
+
+def test_value_and_grad_touches_no_grad() -> None:
+    w = Value(0.5)
+    f = jit(lambda x: w * x, params=[w])
+    assert f.value_and_grad(4.0) == (2.0, (0.5,))
+    assert w.grad == 0.0
+
+
+def _train(with_params: bool) -> list[float]:
+    X, y = datasets.moons(40, noise=0.1, seed=3)
+    model = nn.MLP(2, [6, 1], seed=2)
+    params = model.parameters()
+
+    def sample(x1: Value, x2: Value, t: Value) -> Value:
+        return (1 - t * model([x1, x2])).relu()
+
+    compiled = jit(sample, params=params if with_params else ())
+    rows = [(a, b, 2.0 * t - 1) for (a, b), t in zip(X, y)]
+    losses = []
+    for _ in range(15):
+        model.zero_grad()
+        losses.append(compiled.backward_batch(rows, scale=1 / len(rows)))
+        for p in params:
+            p.data -= 0.3 * p.grad
+    return losses
+
+
+def test_forgetting_params_does_not_train_on_stale_weights() -> None:
+    listed, closed_over = _train(True), _train(False)
+    assert listed == closed_over
+    assert listed[-1] < listed[0]
+
+
+def test_a_value_made_before_the_trace_is_read_at_every_call() -> None:
+    scale = Value(2.0)
+    f = jit(lambda x: x * scale)
+    assert f(3.0) == 6.0
+    scale.data = 10.0
+    assert f(3.0) == 30.0
+    assert f.params == (scale,)
+
+
+def test_numbers_made_inside_fn_are_constants_in_the_source() -> None:
+    f = jit(lambda x: x * 2.5 + Value(-1.0))
+    assert f(2.0) == 4.0
+    assert f.params == ()
+    assert "x * 2.5" in f.source
+    assert "(-1.0)" in f.source
+
+
+def test_params_must_be_values_and_leaves() -> None:
+    with pytest.raises(TypeError, match=r"params\[0\] is float"):
+        jit(lambda x: x, params=[1.0])  # type: ignore[list-item]
+    a = Value(1.0)
+    with pytest.raises(ValueError, match="must be a leaf"):
+        jit(lambda x: x, params=[a * 2])
+
+
+# -- backward_batch ------------------------------------------------------------------------------
+
+
+def test_backward_batch_equals_the_dynamic_mean_loss() -> None:
+    w, b = Value(0.3), Value(0.1)
+    rows = [(0.5, 1.0), (-1.5, 0.0), (2.0, 1.0)]
+    f = jit(lambda x, t: ((w * x + b).sigmoid() - t) ** 2, params=[w, b])
+    value = f.backward_batch(rows, scale=1 / 3)
+    grads = (w.grad, b.grad)
+    w.grad = b.grad = 0.0
+    terms = [((w * x + b).sigmoid() - t) ** 2 for x, t in rows]
+    mean = (terms[0] + terms[1] + terms[2]) * (1 / 3)
+    mean.backward()
+    assert value == pytest.approx(mean.data, rel=1e-15)
+    assert grads == pytest.approx((w.grad, b.grad), rel=1e-14)
+
+
+def test_backward_batch_rejects_bad_rows() -> None:
+    f = jit(lambda x, t: x * t)
+    with pytest.raises(TypeError, match="row 1 has 1 number"):
+        f.backward_batch([(1.0, 2.0), (1.0,)])
+    with pytest.raises(TypeError, match="rows must be a list"):
+        f.backward_batch("12")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="row 0, item 1 is str"):
+        f.backward_batch([(1.0, "2")])
+    assert f.backward_batch([]) == 0.0
+
+
+# -- errors at replay are the dynamic engine's -----------------------------------------------------
+
+
+def test_domain_errors_at_replay_name_the_op_and_operands() -> None:
+    f = jit(lambda x, y: (x / y).log())
+    assert f(4.0, 2.0) == math.log(2.0)
+    with pytest.raises(ValueError, match=r"log\(-2.0\): log is defined .* for x > 0"):
+        f(-4.0, 2.0)
+    with pytest.raises(ValueError, match=r"4.0 / 0.0: div is defined"):
+        f.value_and_grad(4.0, 0.0)
+    g = jit(lambda x: x.exp())
+    with pytest.raises(ValueError, match="overflows a float"):
+        g.backward(1000.0)
+
+
+def test_a_derivative_domain_error_is_raised_by_the_forward_pass_too() -> None:
+    f = jit(lambda x: x.sqrt())
+    assert f(4.0) == 2.0
+    with pytest.raises(ValueError, match="sqrt"):
+        f(0.0)  # sqrt(0) = 0 but its slope is infinite: the dynamic engine refuses
+
+
+def test_non_finite_output_is_handled_as_backward_handles_it() -> None:
+    w = Value(1e200)
+    f = jit(lambda x: w * x, params=[w])
+    with pytest.raises(FloatingPointError, match="the root is inf"):
+        f.backward(1e200)
+    quiet = jit(lambda x: w * x, params=[w], nonfinite="warn")
+    with pytest.warns(RuntimeWarning, match="the root is inf"):
+        quiet.backward(1e200)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((1.0,), TypeError, r"takes 2 argument\(s\)"),
+        ((1.0, "2"), TypeError, "argument 1 is str"),
+        ((1.0, True), TypeError, "argument 1 is bool"),
+        ((1.0, Value(2.0)), TypeError, "pass x.data"),
+        ((1.0, math.inf), ValueError, "must be finite"),
+    ],
+)
+def test_bad_arguments(args: tuple[Any, ...], error: type[Exception], message: str) -> None:
+    f = jit(lambda x, y: x * y)
+    f(1.0, 2.0)
+    with pytest.raises(error, match=message):
+        f(*args)
+
+
+def test_fn_must_return_a_value_and_source_needs_a_trace() -> None:
+    with pytest.raises(TypeError, match="must return a Value"):
+        jit(lambda x: [x, x])(1.0)
+    with pytest.raises(RuntimeError, match="nothing is traced yet"):
+        _ = jit(lambda x: x).source
+    with pytest.raises(TypeError, match="must be a function"):
+        jit(3)  # type: ignore[arg-type]
+
+
+# -- generated code is safe ------------------------------------------------------------------------
+
+
+def test_a_hostile_label_cannot_run(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    hostile = f"x\nimport os; os.system('touch {marker}')  # "
+    w = Value(2.0, label=hostile)
+    mid_label = "__import__('os').system('touch " + str(marker) + "')"
+
+    def fn(x: Value) -> Value:
+        y = x * w
+        y.label = mid_label
+        return y.tanh()
+
+    f = jit(fn)
+    f.value_and_grad(1.0)
+    f.backward(1.0)
+    source = f.source
+    assert "import" not in source
+    assert "os" not in source.replace("cos", "")
+    assert not marker.exists()
+    assert "p0" in source  # the hostile labels fell back to our names
+    assert "v2" in source
+
+
+def test_labels_that_are_safe_identifiers_name_the_lines() -> None:
+    model = nn.MLP(1, [1], seed=0)
+    f = jit(lambda x: model([x]), params=model.parameters())
+    f(1.0)
+    assert "layers_0_neurons_0_w_0" in f.source
+
+
+# -- size ------------------------------------------------------------------------------------------
+
+
+def test_a_100000_node_graph_compiles_in_seconds() -> None:
+    def chain(x: Value) -> Value:
+        for _ in range(50_000):
+            x = x * 0.999 + 0.001
+        return x
+
+    start = time.perf_counter()
+    f = jit(chain)
+    _, (slope,) = f.value_and_grad(0.5)
+    elapsed = time.perf_counter() - start
+    assert f.n_nodes > 100_000
+    assert slope == pytest.approx(0.999**50_000, rel=1e-9)
+    assert elapsed < 30  # about 3 s here; the benchmark reports it
+
+
+def test_a_graph_past_the_limit_is_refused_with_a_way_out() -> None:
+    def chain(x: Value) -> Value:
+        for _ in range(MAX_NODES // 2 + 1):
+            x = x + 1.0
+        return x
+
+    with pytest.raises(ValueError, match=r"Use the dynamic engine .*backward\(\)"):
+        jit(chain)(0.0)
+
+
+# -- higher order ----------------------------------------------------------------------------------
+
+
+def test_a_compiled_hessian_vector_product_matches_hessian() -> None:
+    def f(x: Value, y: Value) -> Value:
+        return x * x * y + (x * y).sin()
+
+    def hvp(x: Value, y: Value, v0: Value, v1: Value) -> Value:
+        gx, gy = gradients(f(x, y), [x, y], create_graph=True)
+        return gx * v0 + gy * v1  # d/d(x, y) of this is H @ v
+
+    compiled = jit(hvp)
+    for point in ((1.0, 2.0), (-0.5, 0.7)):
+        h = hessian(f)(*point)
+        v = (0.3, -1.2)
+        _, grads = compiled.value_and_grad(*point, *v)
+        expected = [h[i][0] * v[0] + h[i][1] * v[1] for i in range(2)]
+        assert grads[:2] == pytest.approx(expected, rel=1e-12)
+
+
+# -- modules with state ----------------------------------------------------------------------------
+
+
+def test_dropout_in_training_mode_is_refused_and_eval_mode_compiles() -> None:
+    model = nn.MLP(2, [4, 1], dropout=0.5, seed=0)
+    with pytest.raises(JitError, match=r"model.eval\(\)"):
+        jit(lambda a, b: model([a, b]))(1.0, 2.0)
+    model.eval()
+    f = jit(lambda a, b: model([a, b]))
+    assert f(1.0, 2.0) == model([1.0, 2.0]).data
+
+
+def test_batch_norm_in_training_mode_is_refused() -> None:
+    model = nn.MLP(2, [3, 1], batch_norm=True, seed=0)
+    with pytest.raises(JitError, match="running statistics"):
+        jit(lambda a, b: model.forward_batch([[a, b], [b, a]])[0])(1.0, 2.0)
+
+
+# -- control flow ----------------------------------------------------------------------------------
+
+
+def test_control_flow_on_data_is_baked_and_check_names_the_node() -> None:
+    def branchy(x: Value) -> Value:
+        return x * 2 if x.data > 0 else x * 3  # decided at the trace
+
+    baked = jit(branchy)
+    assert baked(1.0) == 2.0
+    assert baked(-1.0) == -2.0  # the trace's branch, as jax.jit and torch.jit.trace
+    checked = jit(branchy, check=True)
+    assert checked(1.0) == 2.0
+    with pytest.raises(JitError, match=r"node 1 .* differs from the trace"):
+        checked(-1.0)
+
+
+# -- fit(compile=True) -----------------------------------------------------------------------------
+
+
+def _fit(compile: bool, **kwargs: Any) -> Any:
+    X, y = datasets.moons(60, noise=0.1, seed=1)
+    y = [2 * t - 1 for t in y]
+    model = nn.MLP(2, [8, 8, 1], seed=1337)
+    history = fit(
+        model, X, y, loss="hinge", optimizer=optim.SGD(model.parameters(), lr=0.5),
+        l2=1e-4, epochs=25, compile=compile, validation_data=(X, y), **kwargs,
+    )  # fmt: skip
+    return history, model
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_fit_compiled_equals_fit_dynamic(batch_size: int | None) -> None:
+    dynamic, model_d = _fit(False, batch_size=batch_size)
+    compiled, model_c = _fit(True, batch_size=batch_size)
+    assert compiled.loss == pytest.approx(dynamic.loss, rel=1e-9)
+    assert compiled.val_loss == pytest.approx(dynamic.val_loss, rel=1e-9)
+    assert compiled.accuracy == dynamic.accuracy
+    assert compiled.val_accuracy == dynamic.val_accuracy
+    for p, q in zip(model_c.parameters(), model_d.parameters()):
+        assert p.data == pytest.approx(q.data, rel=1e-9, abs=1e-12)
+
+
+def test_fit_compiled_with_class_targets_and_cross_entropy() -> None:
+    X, y = datasets.spirals(60, n_classes=3, seed=0)
+    results = []
+    for compile in (False, True):
+        model = nn.MLP(2, [8, 3], seed=0)
+        history = fit(
+            model, X, y, loss="cross_entropy", optimizer=optim.Adam(model.parameters(), lr=0.05),
+            epochs=10, batch_size=15, compile=compile,
+        )  # fmt: skip
+        results.append(history)
+    assert results[1].loss == pytest.approx(results[0].loss, rel=1e-9)
+    assert results[1].accuracy == results[0].accuracy
+
+
+def test_fit_compiled_with_regression_targets_as_arguments() -> None:
+    rng = random.Random(0)
+    X = [[rng.uniform(-1, 1)] for _ in range(40)]
+    y = [math.sin(3 * x[0]) for x in X]  # 40 distinct targets: passed as arguments
+    results = []
+    for compile in (False, True):
+        model = nn.MLP(1, [8, 1], activation="tanh", seed=0)
+        history = fit(
+            model, X, y, loss="mse", optimizer=optim.Adam(model.parameters(), lr=0.05),
+            epochs=10, compile=compile,
+        )  # fmt: skip
+        results.append(history.loss)
+    assert results[1] == pytest.approx(results[0], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: nn.MLP(2, [4, 1], dropout=0.2, seed=0), "random mask"),
+        (lambda: nn.MLP(2, [4, 1], batch_norm=True, seed=0), "couples the samples"),
+    ],
+)
+def test_fit_compile_refuses_modules_it_cannot_replay(make: Any, message: str) -> None:
+    X, y = datasets.xor()
+    model = make()
+    with pytest.raises(ValueError, match=message):
+        fit(model, X, y, loss="mse", optimizer=optim.SGD(model.parameters(), lr=0.1),
+            epochs=1, compile=True)  # fmt: skip
+
+
+def test_fit_compile_refuses_sophia_and_a_non_separable_loss() -> None:
+    X, y = datasets.xor()
+    model = nn.MLP(2, [4, 1], output_activation="sigmoid", seed=0)
+    with pytest.raises(ValueError, match="Sophia"):
+        fit(model, X, y, loss="mse", optimizer=optim.Sophia(model.parameters(), lr=0.1),
+            epochs=1, compile=True)  # fmt: skip
+
+    def max_loss(outputs: Any, targets: Any) -> Value:  # not a mean over samples
+        worst = max(((o - t) ** 2 for o, t in zip(outputs, targets)), key=lambda v: v.data)
+        return worst
+
+    with pytest.raises(ValueError, match="mean of per-sample losses"):
+        fit(model, X, y, loss=max_loss, optimizer=optim.SGD(model.parameters(), lr=0.1),
+            epochs=1, compile=True)  # fmt: skip
