@@ -19,6 +19,7 @@ from typing import TypeVar
 __all__ = [
     "blobs",
     "circles",
+    "digits",
     "moons",
     "spirals",
     "train_test_split",
@@ -224,6 +225,31 @@ def train_test_split(
         random.Random(seed).shuffle(order)
     train, test = order[n_test:], order[:n_test]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def digits() -> tuple[Samples, Labels]:
+    """The 1,797 handwritten digits (8x8 pixels) that scikit-learn ships in its package.
+
+    Each sample is 64 pixel intensities scaled to [0, 1] (row by row); each label
+    the digit 0-9, in the file's order (split with ``train_test_split``). The
+    data is read from scikit-learn's own copy, so nothing is downloaded; it
+    needs the ``[digits]`` extra (``pip install 'autograd-lite[digits]'``).
+
+    Example:
+        >>> X, y = digits()  # doctest: +SKIP
+        >>> len(X), len(X[0]), sorted(set(y)) == list(range(10))  # doctest: +SKIP
+        (1797, 64, True)
+    """
+    try:
+        from sklearn.datasets import load_digits  # the [digits] extra
+    except ImportError:
+        raise ImportError(
+            "datasets.digits() reads the copy of the digits that scikit-learn ships: "
+            "pip install 'autograd-lite[digits]'"
+        ) from None
+    bunch = load_digits()
+    X = [[float(v) / 16.0 for v in row] for row in bunch.data.tolist()]
+    return X, [int(t) for t in bunch.target.tolist()]
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -97,6 +97,7 @@ class _Program:
     parents: list[tuple[int, ...]]
     attrs: list[float | None]
     data: list[float]  # the values at the trace
+    labels: list[str]
     root: int
     backward_order: list[int]  # interior nodes, in the order backward() visits them
     arg_names: list[str]
@@ -115,6 +116,7 @@ def jit(
     params: Iterable[Value] = (),
     check: bool = False,
     nonfinite: Literal["raise", "warn"] = "raise",
+    names: Sequence[str] = (),
 ) -> Compiled:
     """Compile ``fn``: trace it at the first call, replay generated Python after.
 
@@ -137,6 +139,8 @@ def jit(
             functions whose control flow reads ``.data``). Slow; for debugging.
         nonfinite: ``"raise"`` or ``"warn"`` when the output or a gradient is
             inf or NaN, as ``backward(nonfinite=...)``.
+        names: names for the arguments in ``source`` (default: ``fn``'s own
+            parameter names); one that is not a plain identifier becomes ``x0``...
 
     Example:
         >>> from autograd_lite import Value, jit
@@ -162,7 +166,11 @@ def jit(
     """
     if not callable(fn):
         raise TypeError(f"jit: fn must be a function taking Values, got {type(fn).__name__}")
-    return Compiled(fn, params=params, check=check, nonfinite=nonfinite, aux=False)
+    compiled = Compiled(fn, params=params, check=check, nonfinite=nonfinite, aux=False)
+    if isinstance(names, str) or not all(isinstance(name, str) for name in names):
+        raise TypeError(f"jit: names must be a list of strings, got {names!r}")
+    compiled._names = list(names)
+    return compiled
 
 
 class Compiled:
@@ -203,6 +211,7 @@ class Compiled:
         self._check = check
         self._nonfinite = nonfinite
         self._aux = aux
+        self._names: list[str] = []
         self._program: _Program | None = None
         self._runners: dict[str, Callable[..., Any]] = {}
         self.__name__ = getattr(fn, "__name__", "f")
@@ -362,7 +371,7 @@ class Compiled:
 
     def _traced(self, args: Sequence[float]) -> _Program:
         if self._program is None:
-            self._program = _trace(self._fn, args, self._listed, self._aux)
+            self._program = _trace(self._fn, args, self._listed, self._aux, self._names)
         elif len(args) != len(self._program.arg_names):
             raise TypeError(
                 f"{self.__name__}: takes {len(self._program.arg_names)} argument(s) (as at "
@@ -509,11 +518,15 @@ class Compiled:
 
 
 def _trace(
-    fn: Callable[..., Any], args: Sequence[float], listed: Sequence[Value], aux: bool
+    fn: Callable[..., Any],
+    args: Sequence[float],
+    listed: Sequence[Value],
+    aux: bool,
+    names: Sequence[str],
 ) -> _Program:
     """Call ``fn`` on Values and record its graph as a ``_Program``."""
     global _tracing
-    arg_names = _argument_names(fn, len(args))
+    arg_names = _argument_names(fn, len(args), names)
     inputs = [Value(a, label=name) for a, name in zip(args, arg_names)]
     _tracing += 1
     try:
@@ -591,6 +604,7 @@ def _record(
         parents=[tuple(index[id(p)] for p in node.parents) for node in nodes],
         attrs=[n.attr for n in nodes],
         data=[n.data for n in nodes],
+        labels=[n.label for n in nodes],
         root=index[id(root)],
         backward_order=[index[id(n)] for n in reversed(_walk(root)[0])],
         arg_names=arg_names,
@@ -629,18 +643,19 @@ def _fold_constants(program: _Program) -> None:
             kinds[i] = "const"
 
 
-def _argument_names(fn: Callable[..., Any], n: int) -> list[str]:
-    """Names for the arguments: fn's own parameter names where they are safe."""
+def _argument_names(fn: Callable[..., Any], n: int, given: Sequence[str]) -> list[str]:
+    """Names for the arguments: the given ones, else fn's own, where they are safe."""
     names: list[str] = []
-    try:
-        signature = inspect.signature(fn)
-        positional = [
-            p.name
-            for p in signature.parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-    except (TypeError, ValueError):
-        positional = []
+    positional = list(given)
+    if not positional:
+        try:
+            positional = [
+                p.name
+                for p in inspect.signature(fn).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+        except (TypeError, ValueError):
+            positional = []
     taken: set[str] = set()
     for i in range(n):
         name = _safe_name(positional[i], taken) if i < len(positional) else None
@@ -678,7 +693,7 @@ def _name_nodes(program: _Program) -> None:
     for position, i in enumerate(program.arg_nodes):
         if i is not None:
             program.names[i] = program.arg_names[position]
-    labels = {i: v.label for i, v in zip(program.live_nodes, program.live)}
+    labels = program.labels
     live_number = {i: k for k, i in enumerate(sorted(program.live_nodes))}
     for i, kind in enumerate(program.kinds):
         if kind == "arg":
@@ -686,8 +701,7 @@ def _name_nodes(program: _Program) -> None:
         if kind == "const":
             program.names[i] = _literal(program.data[i])
             continue
-        label = labels.get(i, "")
-        name = _safe_name(label, taken) if label else None
+        name = _safe_name(labels[i], taken) if labels[i] else None
         if name is None:
             name = f"p{live_number[i]}" if kind == "live" else f"v{i}"
         taken.add(name)

@@ -482,3 +482,37 @@ def test_fit_compile_refuses_sophia_and_a_non_separable_loss() -> None:
     with pytest.raises(ValueError, match="mean of per-sample losses"):
         fit(model, X, y, loss=max_loss, optimizer=optim.SGD(model.parameters(), lr=0.1),
             epochs=1, compile=True)  # fmt: skip
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+
+def test_cli_prints_the_generated_source(capsys: pytest.CaptureFixture[str]) -> None:
+    from autograd_lite.cli import main
+
+    assert main(["grad", "x*y + sin(x)", "x=2", "y=3", "--source"]) == 0
+    out = capsys.readouterr().out
+    assert "def f(x, y):" in out
+    assert "g_x += g_v3 * cos(x)  # sin: d(sin(x))/dx = cos(x)" in out
+
+
+def test_cli_source_of_a_point_outside_the_domain_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from autograd_lite.cli import main
+
+    assert main(["grad", "log(x)", "x=-1", "--source"]) != 0
+    assert "log" in capsys.readouterr().err
+
+
+def test_cli_train_compile_matches_the_dynamic_run(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from autograd_lite.cli import main
+
+    runs = []
+    for extra in ([], ["--compile"]):
+        assert main(["train", "moons", "--epochs", "20", "--json", *extra]) == 0
+        runs.append(json.loads(capsys.readouterr().out))
+    assert runs[1]["history"]["loss"] == pytest.approx(runs[0]["history"]["loss"], rel=1e-9)
+    assert runs[1]["accuracy"] == runs[0]["accuracy"]
