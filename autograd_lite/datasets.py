@@ -11,6 +11,7 @@ labels to -1/+1 with ``[2 * t - 1 for t in y]``.
 
 from __future__ import annotations
 
+import importlib
 import math
 import random
 from collections.abc import Sequence
@@ -241,13 +242,13 @@ def digits() -> tuple[Samples, Labels]:
         (1797, 64, True)
     """
     try:
-        from sklearn.datasets import load_digits  # the [digits] extra
+        sklearn_datasets = importlib.import_module("sklearn.datasets")  # the [digits] extra
     except ImportError:
         raise ImportError(
             "datasets.digits() reads the copy of the digits that scikit-learn ships: "
             "pip install 'autograd-lite[digits]'"
         ) from None
-    bunch = load_digits()
+    bunch = sklearn_datasets.load_digits()
     X = [[float(v) / 16.0 for v in row] for row in bunch.data.tolist()]
     return X, [int(t) for t in bunch.target.tolist()]
 

@@ -25,6 +25,7 @@ engine at every call and names the first node where the two differ.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import keyword
 import math
@@ -47,10 +48,11 @@ from autograd_lite.value import Value
 
 __all__ = ["MAX_NODES", "Compiled", "JitError", "is_tracing", "jit"]
 
-#: The largest graph ``jit`` compiles. Generated source grows with the graph (about
-#: two lines per node), and Python's compiler needs about 3 s per 100,000 nodes;
-#: past this, the dynamic engine (``fn(...).backward()``) is the better tool.
-MAX_NODES = 300_000
+#: The most computed (non-leaf) nodes ``jit`` compiles. Generated source grows with
+#: the graph (about two lines per node), and Python's compiler needs about 3 s per
+#: 100,000 nodes; past this, the dynamic engine (``fn(...).backward()``) is the
+#: better tool.
+MAX_NODES = 200_000
 
 #: Errors the op table's forward and derivative code raise outside an op's
 #: domain; at replay they send the call to the dynamic engine, whose message
@@ -587,11 +589,12 @@ def _record(
     root = out
     # aux nodes are computed too: one graph under a synthetic root
     nodes = topological_order(_joined(out, aux))[:-1] if aux else topological_order(root)
-    if len(nodes) > MAX_NODES:
+    computed = sum(1 for node in nodes if node.parents)
+    if computed > MAX_NODES:
         raise ValueError(
-            f"jit: the traced graph has {len(nodes):,} nodes; the compiled path handles up to "
-            f"{MAX_NODES:,} (its generated code grows with the graph, and compiling it with "
-            "it). Use the dynamic engine for graphs this large: fn(...).backward()"
+            f"jit: the traced graph has {computed:,} computed nodes; the compiled path handles "
+            f"up to {MAX_NODES:,} (its generated code, and the time to compile it, grow with "
+            "the graph). Use the dynamic engine for graphs this large: fn(...).backward()"
         )
     index = {id(n): i for i, n in enumerate(nodes)}
     arg_at = {id(v): i for i, v in enumerate(inputs)}
@@ -883,6 +886,7 @@ def _tuple(items: Iterable[str]) -> str:
     return f"({listed[0]},)" if len(listed) == 1 else f"({', '.join(listed)})"
 
 
+@functools.cache
 def _edge_comment(op: Any, k: int) -> str:
     operand = "xy"[k]
     return f"{op.name}: d({op.describe()})/d{operand} = {op.formulas[k]}"

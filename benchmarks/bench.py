@@ -179,6 +179,12 @@ def bench_training(rounds: int, with_torch: bool) -> None:
     contenders["autograd_lite"] = make(
         "autograd_lite", lambda k: training_step(ours, Value, sgd, X, y, k)
     )
+    compiled_model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
+    for p, q in zip(compiled_model.parameters(), theirs.parameters()):
+        p.data = float(q.data)
+    compiled_step, compile_seconds = compiled_training_step(compiled_model, X, y)
+    losses["compiled"], step["compiled"] = [], 0
+    contenders["compiled"] = make("compiled", compiled_step)
     contenders["micrograd"] = make(
         "micrograd", lambda k: training_step(theirs, mg_engine.Value, sgd, X, y, k)
     )
@@ -202,11 +208,44 @@ def bench_training(rounds: int, with_torch: bool) -> None:
         f"{worst('micrograd'):.1e}" + (f" (PyTorch: {worst('torch'):.1e})" if with_torch else "")
     )
     print(f"   autograd_lite is {med['micrograd'] / med['autograd_lite']:.1f}x micrograd's speed")
+    print(
+        f"   compiled (jit): {med['micrograd'] / med['compiled']:.0f}x micrograd's speed, "
+        f"{med['autograd_lite'] / med['compiled']:.1f}x the dynamic engine's; same losses as "
+        f"micrograd to {worst('compiled'):.1e}; compiling took {compile_seconds * 1e3:.0f} ms "
+        "(once, not in the step times)"
+    )
     if with_torch:
         ratio = med["torch"] / med["autograd_lite"]
         print(f"   autograd_lite is {ratio:.1f}x PyTorch-on-scalars' speed")
     medians = ", ".join(f"{name} {t * 1e3:.0f} ms" for name, t in med.items())
     print(f"   (medians: {medians})")
+
+
+def compiled_training_step(
+    model: MLP, X: list[list[float]], y: list[int]
+) -> tuple[Callable[[int], float], float]:
+    """micrograd's demo step through ``jit``: one sample's hinge loss and the L2 term
+    compiled once, then replayed with ``backward_batch``; the same SGD update."""
+    params = model.parameters()
+
+    def sample_loss(x1: Value, x2: Value, target: Value) -> Value:
+        return (1 + -target * model([x1, x2])).relu()
+
+    start = time.perf_counter()
+    data_loss = autograd_lite.jit(sample_loss, params=params)
+    reg_loss = autograd_lite.jit(lambda: 1e-4 * sum(p * p for p in params), params=params)
+    rows = [(a, b, float(t)) for (a, b), t in zip(X, y)]
+    data_loss.backward_batch(rows[:1])
+    reg_loss.backward()
+    seconds = time.perf_counter() - start
+
+    def step(k: int) -> float:
+        model.zero_grad()
+        total = data_loss.backward_batch(rows, scale=1.0 / len(rows)) + reg_loss.backward()
+        sgd(model, 1.0 - 0.9 * k / 100)
+        return total
+
+    return step, seconds
 
 
 # -- 2. the deep chain and 3. the wide sum ----------------------------------------------
@@ -291,6 +330,48 @@ def bytes_per_node(build: Callable[[], Any], count: Callable[[Any], int]) -> flo
     return used / count(root)
 
 
+def bench_compiled_graphs(rounds: int) -> None:
+    """Compile time and replay speed of the deep chain, and the limit past which jit refuses."""
+
+    def chain_fn(n: int) -> Callable[[Value], Value]:
+        def fn(x: Value) -> Value:
+            for _ in range(n):
+                x = (0.9 * x + 0.1).tanh()
+            return x
+
+        return fn
+
+    print("5. compiled path (jit) on the deep chain x = tanh(0.9*x + 0.1)")
+    for n in (1_000, 30_000):
+        start = time.perf_counter()
+        compiled = autograd_lite.jit(chain_fn(n))
+        compiled.value_and_grad(0.5)
+        compile_seconds = time.perf_counter() - start
+        gc.collect()
+        tracemalloc.start()
+        fresh = autograd_lite.jit(chain_fn(n))
+        fresh.value_and_grad(0.5)
+        kept = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del fresh
+        med = interleave(
+            {
+                "dynamic": lambda n=n: chain(Value, n),
+                "compiled": lambda c=compiled: c.value_and_grad(0.5),
+            },
+            rounds,
+        )
+        print(
+            f"   {n:>9,} steps ({compiled.n_nodes:,} nodes): compiled in {compile_seconds:.2f} s; "
+            f"replays {med['dynamic'] / med['compiled']:.1f}x the dynamic engine's speed; "
+            f"the compiled function holds {kept / compiled.n_nodes:.0f} bytes per node"
+        )
+    try:
+        autograd_lite.jit(chain_fn(100_000))(0.5)
+    except ValueError as error:
+        print(f"     100,000 steps: refused, as documented: {str(error)[:72]}...")
+
+
 def bench_memory() -> None:
     def graph(value: Callable[[float], Any], n: int = 20_000) -> Any:
         x = value(0.5)
@@ -334,6 +415,7 @@ def main() -> None:
         3 if args.quick else 5, [1_000, 100_000] if args.quick else [1_000, 100_000, 1_000_000]
     )
     bench_memory()
+    bench_compiled_graphs(3 if args.quick else 5)
 
 
 if __name__ == "__main__":
