@@ -1083,6 +1083,15 @@ class BatchNorm(Module):
         return [list(row) for row in zip(*columns)]
 
     def _normalise_running(self, row: list[Value]) -> list[Value]:
+        if is_tracing():
+            # Under jit the running statistics must stay inputs, read at every replay
+            # (they change while training goes on), not floats baked into the trace.
+            return [
+                self.gamma[j]
+                * ((x - self.running_mean[j]) * (self.running_var[j] + self.eps) ** -0.5)
+                + self.beta[j]
+                for j, x in enumerate(row)
+            ]
         out = []
         for j, x in enumerate(row):
             inv_std = 1.0 / math.sqrt(self.running_var[j].data + self.eps)

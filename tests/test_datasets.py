@@ -143,3 +143,31 @@ def test_train_test_split_partitions_the_data_reproducibly() -> None:
 def test_bad_arguments(call: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_digits_come_from_scikit_learns_bundled_copy() -> None:
+    pytest.importorskip(
+        "sklearn", reason='the digits need the [digits] extra: pip install -e ".[digits]"'
+    )
+    X, y = datasets.digits()
+    assert (len(X), len(X[0]), sorted(set(y))) == (1797, 64, list(range(10)))
+    assert all(0.0 <= v <= 1.0 for row in X for v in row)
+    assert X[0][:8] == [
+        0.0,
+        0.0,
+        0.3125,
+        0.8125,
+        0.5625,
+        0.0625,
+        0.0,
+        0.0,
+    ]  # the first image's top row
+    assert y[:10] == list(range(10))
+
+
+def test_digits_without_scikit_learn_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # import fails as if absent
+    with pytest.raises(ImportError, match=r"autograd-lite\[digits\]"):
+        datasets.digits()

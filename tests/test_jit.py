@@ -516,3 +516,16 @@ def test_cli_train_compile_matches_the_dynamic_run(capsys: pytest.CaptureFixture
         runs.append(json.loads(capsys.readouterr().out))
     assert runs[1]["history"]["loss"] == pytest.approx(runs[0]["history"]["loss"], rel=1e-9)
     assert runs[1]["accuracy"] == runs[0]["accuracy"]
+
+
+def test_batch_norm_in_eval_mode_reads_its_running_statistics_at_every_call() -> None:
+    model = nn.MLP(2, [3, 1], batch_norm=True, seed=0).eval()
+    f = jit(lambda a, b: model([a, b]))
+    before = f(0.5, -1.0)
+    assert before == pytest.approx(model([0.5, -1.0]).data, rel=1e-12)
+    for norm in model.modules():
+        if isinstance(norm, nn.BatchNorm):
+            norm.running_mean[0].data = 0.7
+            norm.running_var[1].data = 2.5
+    assert f(0.5, -1.0) != before
+    assert f(0.5, -1.0) == pytest.approx(model([0.5, -1.0]).data, rel=1e-12)
