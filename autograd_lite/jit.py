@@ -550,6 +550,14 @@ def _trace(
             program.kinds[i] = "live"
             program.live_nodes.append(i)
             program.live.append(leaf)
+    # Listed params first, in the order given, then the Values fn closed over.
+    position = {id(p): k for k, p in enumerate(listed)}
+    pairs = sorted(
+        zip(program.live_nodes, program.live),
+        key=lambda pair: (position.get(id(pair[1]), len(position)), pair[0]),
+    )
+    program.live_nodes = [i for i, _ in pairs]
+    program.live = [v for _, v in pairs]
     _fold_constants(program)
     _name_nodes(program)
     return program
@@ -659,28 +667,37 @@ def _argument_names(fn: Callable[..., Any], n: int, given: Sequence[str]) -> lis
             ]
         except (TypeError, ValueError):
             positional = []
-    taken: set[str] = set()
-    for i in range(n):
-        name = _safe_name(positional[i], taken) if i < len(positional) else None
-        name = name or f"x{i}"
+    # fn's own names first (x1 may be its first argument), then fresh ones for the rest
+    chosen = [
+        _safe_name(positional[i], set(), ours=False) if i < len(positional) else None
+        for i in range(n)
+    ]
+    taken = {name for name in chosen if name is not None}
+    for i, name in enumerate(chosen):
+        if name is None or names.count(name):
+            k = i
+            while f"x{k}" in taken:
+                k += 1
+            name = f"x{k}"
         taken.add(name)
         names.append(name)
     return names
 
 
-def _safe_name(label: str, taken: set[str]) -> str | None:
+def _safe_name(label: str, taken: set[str], ours: bool = True) -> str | None:
     """``label`` as a variable name, or None when it is not plainly safe.
 
     Only ASCII letters, digits and underscores survive (dots and brackets become
-    underscores); names of ours (``v12``, ``g_...``, ``_...``), the op table's
-    functions, keywords and names already taken are refused.
+    underscores); names of ours (``g_...``, ``_...``, and unless ``ours`` is False
+    the pattern of our fallback names, ``v12``), the op table's functions,
+    keywords and names already taken are refused.
     """
     if not isinstance(label, str) or not _LABEL_CHARS.fullmatch(label):
         return None
     name = re.sub(r"[.\[\]]+", "_", label).strip("_")
     if (
         not _IDENTIFIER.fullmatch(name)
-        or _GENERATED.fullmatch(name)
+        or (ours and _GENERATED.fullmatch(name))
         or name.startswith("g_")
         or keyword.iskeyword(name)
         or keyword.issoftkeyword(name)
@@ -707,6 +724,8 @@ def _name_nodes(program: _Program) -> None:
         name = _safe_name(labels[i], taken) if labels[i] else None
         if name is None:
             name = f"p{live_number[i]}" if kind == "live" else f"v{i}"
+            while name in taken:  # an argument may be called v3
+                name += "_"
         taken.add(name)
         program.names[i] = name
 

@@ -530,3 +530,11 @@ def test_batch_norm_in_eval_mode_reads_its_running_statistics_at_every_call() ->
             norm.running_var[1].data = 2.5
     assert f(0.5, -1.0) != before
     assert f(0.5, -1.0) == pytest.approx(model([0.5, -1.0]).data, rel=1e-12)
+
+
+def test_argument_names_like_ours_do_not_collide() -> None:
+    f = jit(lambda v2, x0: (v2 * x0).sin())  # v2 is also the fallback name of node 2
+    assert f.value_and_grad(1.0, 2.0) == pytest.approx(
+        (math.sin(2.0), (2.0 * math.cos(2.0), math.cos(2.0))), rel=1e-15
+    )
+    assert "def f(v2, x0):" in f.source
