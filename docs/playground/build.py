@@ -1,0 +1,130 @@
+"""Assemble the browser playground into a built site: ``python docs/playground/build.py SITE``.
+
+The page (``app.html``, its JavaScript, its Web Worker and the Python glue
+``playground.py``) is copied from this folder into ``SITE/playground/``, with:
+
+- ``pyodide/``: CPython on WebAssembly, from ``node_modules/pyodide`` (``npm ci``);
+- ``viz/``: Graphviz on WebAssembly, from ``node_modules/@viz-js/viz``;
+- ``autograd_lite/``: the package's own ``.py`` files, the ones the wheel ships,
+  listed with their SHA-256 in ``manifest.json`` so the page loads exactly these.
+
+Nothing is fetched at run time from anywhere but the site itself. The same
+function runs as a MkDocs hook: list this file under ``hooks:`` in mkdocs.yml
+and ``mkdocs build`` calls ``on_post_build`` with the site folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+PACKAGE = ROOT / "autograd_lite"
+NODE_MODULES = ROOT / "node_modules"
+
+#: The page's own files, copied as they are.
+PAGE_FILES = ("app.html", "playground.css", "playground.js", "worker.js", "playground.py")
+
+#: What the page needs from each pinned npm package (package folder, files, target folder).
+RUNTIME = (
+    (
+        "pyodide",
+        (
+            "pyodide.mjs",
+            "pyodide.asm.mjs",
+            "pyodide.asm.wasm",
+            "python_stdlib.zip",
+            "pyodide-lock.json",
+        ),
+        "pyodide",
+    ),
+    ("@viz-js/viz", ("dist/viz-global.js",), "viz"),
+)
+
+
+class BuildError(RuntimeError):
+    """Something the playground needs is missing; the message says how to get it."""
+
+
+def package_files() -> list[Path]:
+    """The package's source files, as the wheel ships them (``autograd_lite/*.py``)."""
+    files = sorted(PACKAGE.glob("*.py"))
+    if not files:
+        raise BuildError(f"no .py files in {PACKAGE}")
+    return files
+
+
+def _version(package: str) -> str:
+    meta = json.loads((NODE_MODULES / package / "package.json").read_text(encoding="utf-8"))
+    return str(meta["version"])
+
+
+def _pinned(package: str) -> str:
+    """The version package.json pins, which ``npm ci`` must have installed."""
+    pins = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    return str(pins[package])
+
+
+def build(site: str | Path) -> Path:
+    """Write the playground into ``site/playground``; return that folder."""
+    target = Path(site) / "playground"
+    for package, _, _ in RUNTIME:
+        if not (NODE_MODULES / package / "package.json").is_file():
+            raise BuildError(
+                f"{NODE_MODULES / package} is missing: run `npm ci` in {ROOT} "
+                "(it installs the pinned Pyodide and viz-js from package-lock.json)"
+            )
+        installed, pinned = _version(package), _pinned(package)
+        if installed != pinned:
+            raise BuildError(
+                f"node_modules has {package} {installed}, package.json pins {pinned}: run `npm ci`"
+            )
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PAGE_FILES:
+        shutil.copyfile(HERE / name, target / name)
+    for package, files, folder in RUNTIME:
+        (target / folder).mkdir(exist_ok=True)
+        for name in files:
+            shutil.copyfile(NODE_MODULES / package / name, target / folder / Path(name).name)
+    sources = target / "autograd_lite"
+    if sources.exists():
+        shutil.rmtree(sources)  # a file removed from the package must not linger
+    sources.mkdir()
+    listed = []
+    for path in package_files():
+        shutil.copyfile(path, sources / path.name)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        listed.append({"name": path.name, "sha256": digest})
+    manifest = {
+        "package": listed,
+        "versions": {package: _version(package) for package, _, _ in RUNTIME},
+    }
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return target
+
+
+def on_post_build(config: Any, **kwargs: Any) -> None:
+    """MkDocs hook: add the playground to the site that ``mkdocs build`` just wrote."""
+    build(config["site_dir"])
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python docs/playground/build.py SITE_DIR", file=sys.stderr)
+        return 2
+    try:
+        target = build(argv[0])
+    except BuildError as error:
+        print(f"build.py: error: {error}", file=sys.stderr)
+        return 1
+    print(f"playground written to {target} (open {target / 'app.html'} through a web server)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

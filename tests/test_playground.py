@@ -1,0 +1,668 @@
+"""The browser playground (docs/playground/): its Python glue, its build, and the page itself.
+
+The glue (``playground.py``) is tested here under CPython, the same file the
+page runs in Pyodide. The ``browser`` tests build the playground into a
+temporary site, serve it on 127.0.0.1 with ``python -m http.server``, and drive
+it in headless Chromium (Debian's ``chromium`` and ``chromium-driver``, through
+selenium) as a learner would: type, drag, click, read what is shown. Chromium
+is told that every host but 127.0.0.1 does not exist, so a page that fetched
+anything from a CDN would fail to load. A failing browser test saves a
+screenshot in ``out/playground-screenshots/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from autograd_lite import Value, cli, hessian
+from autograd_lite.explain import steps
+from autograd_lite.expression import ExpressionError, parse
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAYGROUND = ROOT / "docs" / "playground"
+SCREENSHOTS = ROOT / "out" / "playground-screenshots"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"playground_{name}", PLAYGROUND / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+glue = _load("playground")
+build = _load("build")
+
+
+def ask(expression: str, **values: Any) -> dict[str, Any]:
+    answer: dict[str, Any] = json.loads(
+        glue.analyze(json.dumps({"expression": expression, "values": values}))
+    )
+    return answer
+
+
+def cli_error(expression: str) -> str:
+    """What ``autograd-lite grad EXPR`` prints for a rejected expression, less its prefix."""
+    try:
+        parse(expression)
+    except ExpressionError as error:
+        return str(error)
+    raise AssertionError(f"{expression!r} was accepted")
+
+
+HOSTILE = [
+    "__import__('os')",
+    "__import__('os').system('touch PWNED')",
+    "x.__class__",
+    "(lambda: 0)()",
+    "lambda: 0",
+    "open('/etc/passwd')",
+]
+
+
+# -- the glue, under CPython -----------------------------------------------------------
+
+
+def test_value_gradient_and_hessian_are_the_engines() -> None:
+    answer = ask("x*y + sin(x)", x=2.0, y=3.0)
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    f = x * y + x.sin()
+    f.backward()
+    assert answer["ok"] is True
+    assert answer["variables"] == ["x", "y"]
+    assert answer["value"] == f.data
+    assert answer["gradient"] == {"x": x.grad, "y": y.grad}
+    assert answer["hessian"] == hessian(lambda a, b: a * b + a.sin())(2.0, 3.0)
+    assert round(answer["value"], 4) == 6.9093  # the issue's check: 6.9093, 2.5839, 2.0
+    assert round(answer["gradient"]["x"], 4) == 2.5839
+
+
+def test_the_tables_drawing_and_steps_are_the_packages() -> None:
+    answer = ask("x*x*y", x=3.0, y=2.0)
+    assert answer["ledger"]["columns"][0] == "step"
+    assert [row[0] for row in answer["ledger"]["rows"]] == ["1", "2", "3", "4"]
+    # x*x uses x twice: the second contribution adds to a sum, and is marked so.
+    assert answer["ledger"]["accumulated"] == [False, False, False, True]
+    assert answer["ledger"]["rows"][3][-1] == "6.0 → 6.0 + 6.0 = 12.0"
+    assert answer["forward"]["rows"][-1][1] == "f"
+    assert answer["dot"].startswith("digraph")
+    x, y = Value(3.0, label="x"), Value(2.0, label="y")
+    f = x * x * y
+    f.label = "f"
+    expected = list(steps(f))
+    assert [s["caption"] for s in answer["steps"]] == [g.caption for g in expected]
+    assert [s["dot"] for s in answer["steps"]] == [g.source for g in expected]
+
+
+def test_values_follow_the_expression() -> None:
+    # Values for names no longer used are dropped; a new variable starts at 1.
+    answer = ask("a + b", a=2.0, x=5.0)
+    assert answer["values"] == {"a": 2.0, "b": glue.DEFAULT_VALUE}
+    assert ask("3 * 2")["value"] == 6.0
+    assert ask("3 * 2")["steps"] == []
+
+
+@pytest.mark.parametrize("expression", HOSTILE)
+def test_hostile_text_is_refused_with_the_command_lines_message(
+    expression: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    answer = ask(expression, x=1.0)
+    assert answer["ok"] is False
+    assert answer["kind"] == "expression"
+    assert f"{answer['error']}\n{answer['pointer']}" == cli_error(expression)
+    assert "^" in answer["pointer"]
+    assert list(tmp_path.iterdir()) == []  # nothing ran: no PWNED file
+    # The command line prints exactly the same lines.
+    assert cli.main(["grad", expression, "x=1"]) == cli.EXIT_USAGE_ERROR
+
+
+def test_errors_at_the_point_and_bad_values() -> None:
+    answer = ask("log(x)", x=-1.0)
+    assert (answer["ok"], answer["kind"]) == (False, "evaluation")
+    assert answer["error"].startswith("log(-1.0)")
+    assert answer["pointer"] == "  log(x)\n  ^^^^^^"
+    nan = json.loads(glue.analyze('{"expression": "x", "values": {"x": NaN}}'))
+    assert nan["ok"] is False
+    assert "finite number" in nan["error"]
+    assert ask("x", x="2")["ok"] is False  # a string is not a number
+    assert json.loads(glue.analyze("not json"))["kind"] == "request"
+    assert json.loads(glue.analyze('{"values": {}}'))["kind"] == "request"
+
+
+def test_a_graph_too_big_to_draw_still_has_its_numbers() -> None:
+    half = " + ".join(["x"] * 150)  # 150 levels of nesting each: the parser allows 200
+    answer = ask(f"({half}) * ({half})", x=1.0)
+    assert answer["ok"] is True
+    assert answer["gradient"] == {"x": 2 * 150.0 * 150.0}
+    assert "more than max_nodes" in answer["draw_error"]
+    assert answer["dot"] == ""
+    assert answer["steps"] == []
+
+
+def test_overflowing_derivatives_are_reported_not_shown_as_numbers() -> None:
+    # d/dx exp(exp(x)) overflows at x = 6.5637 although the value does not.
+    answer = ask("exp(exp(x))", x=6.5637)
+    assert (answer["ok"], answer["kind"]) == (False, "evaluation")
+    assert "the gradient became inf at leaf 'x'" in answer["error"]
+    # At 6.5547 the gradient is finite and only the second derivative overflows.
+    answer = ask("exp(exp(x))", x=6.5547)
+    assert answer["ok"] is True
+    assert math.isfinite(answer["gradient"]["x"])
+    assert answer["hessian"] is None
+    assert answer["hessian_error"].startswith("second derivatives: backward(): the gradient")
+    # Whatever else is not finite travels as null: JSON has no inf or nan.
+    assert glue._dump({"loss": [math.inf, math.nan, 1.0]}) == '{"loss": [null, null, 1.0]}'
+
+
+@pytest.mark.parametrize(("text", "sizes"), [("8", [8]), ("16, 16", [16, 16]), (" 4 2 ", [4, 2])])
+def test_layer_sizes(text: str, sizes: list[int]) -> None:
+    assert glue.parse_layer_sizes(text) == sizes
+
+
+@pytest.mark.parametrize("text", ["", "0", "8,x", "1e3", "-4", "99", "1,1,1,1,1", "__import__"])
+def test_bad_layer_sizes_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="layer"):
+        glue.parse_layer_sizes(text)
+
+
+def test_xor_trains_to_every_point_right() -> None:
+    trainer = glue.Trainer(json.dumps({"dataset": "xor", "hidden": "8", "lr": 0.1}))
+    first = json.loads(trainer.run(100))
+    second = json.loads(trainer.run(200))
+    assert (first["epoch"], second["epoch"]) == (100, 300)
+    assert len(trainer.loss_history) == 300
+    assert second["loss"][-1] < first["loss"][0]
+    assert second["accuracy"] == 1.0
+    boundary = json.loads(trainer.boundary(20))
+    assert boundary["accuracy"] == 1.0 == trainer.accuracy()
+    assert len(boundary["grid"]) == 20
+    assert all(len(row) == 20 for row in boundary["grid"])
+    assert {cell for row in boundary["grid"] for cell in row} == {0, 1}
+    assert boundary["points"][1] == [0.0, 1.0, 1]
+    assert trainer.network_dot().startswith("digraph")
+    assert first["compiled"] is glue.compiled_training_available()
+
+
+def test_chunks_train_exactly_as_one_run() -> None:
+    config = json.dumps({"dataset": "moons", "hidden": "4", "optimizer": "sgd", "lr": 0.2})
+    chunked, whole = glue.Trainer(config), glue.Trainer(config)
+    for _ in range(3):
+        chunked.run(5)
+    whole.run(15)
+    assert chunked.loss_history == whole.loss_history
+
+
+def test_three_classes_use_cross_entropy() -> None:
+    trainer = glue.Trainer(json.dumps({"dataset": "spirals", "hidden": "4", "seed": 2}))
+    assert (trainer.n_classes, trainer.loss) == (3, "cross_entropy")
+    assert len(trainer.model.forward_floats([0.0, 0.0])) == 3
+    json.loads(trainer.run(1))
+    grid = json.loads(trainer.boundary(8))["grid"]
+    assert {cell for row in grid for cell in row} <= {0, 1, 2}
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"dataset": "mnist"}, "unknown dataset 'mnist'"),
+        ({"activation": "gelu"}, "unknown activation"),
+        ({"optimizer": "lbfgs"}, "unknown optimizer"),
+        ({"lr": 0}, "learning rate 0"),
+        ({"lr": "0.1"}, "learning rate '0.1'"),
+        ({"seed": -1}, "seed -1"),
+        ({"hidden": "8,0"}, "hidden layer width '0'"),
+    ],
+)
+def test_bad_configs_are_refused(config: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        glue.Trainer(json.dumps(config))
+
+
+def test_compiled_training_matches_the_dynamic_engine() -> None:
+    if not glue.compiled_training_available():
+        pytest.skip("this autograd_lite has no compiled path (autograd_lite.jit, fit(compile=))")
+    config = {"dataset": "moons", "hidden": "8", "optimizer": "adam", "lr": 0.05}
+    compiled = glue.Trainer(json.dumps(config))
+    dynamic = glue.Trainer(json.dumps({**config, "compile": False}))
+    assert (compiled.compiled, dynamic.compiled) == (True, False)
+    a, b = json.loads(compiled.run(20)), json.loads(dynamic.run(20))
+    for x, y in zip(a["loss"], b["loss"], strict=True):
+        assert math.isclose(x, y, rel_tol=1e-9)
+
+
+# -- the build -------------------------------------------------------------------------
+
+
+def _needs_node_modules() -> None:
+    for package in ("pyodide", "@viz-js/viz"):
+        if not (build.NODE_MODULES / package / "package.json").is_file():
+            pytest.skip(f"node_modules/{package} is missing: run `npm ci` (package-lock.json)")
+
+
+def test_build_copies_the_packages_own_files(tmp_path: Path) -> None:
+    _needs_node_modules()
+    target = build.build(tmp_path)
+    manifest = json.loads((target / "manifest.json").read_text())
+    shipped = sorted(p.name for p in (ROOT / "autograd_lite").glob("*.py"))
+    assert [f["name"] for f in manifest["package"]] == shipped
+    for name in shipped:
+        assert (target / "autograd_lite" / name).read_bytes() == (
+            ROOT / "autograd_lite" / name
+        ).read_bytes()
+    pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    assert manifest["versions"] == pins
+    for name in ("app.html", "worker.js", "playground.js", "playground.py"):
+        assert (target / name).is_file()
+    assert (target / "pyodide" / "pyodide.asm.wasm").stat().st_size > 1_000_000
+    assert (target / "viz" / "viz-global.js").is_file()
+    # Pinned exactly, and locked: npm ci installs these versions and no others.
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    for package, version in pins.items():
+        assert lock["packages"][f"node_modules/{package}"]["version"] == version
+
+
+def test_build_says_how_to_get_a_missing_runtime(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "NODE_MODULES", tmp_path / "node_modules")
+    with pytest.raises(build.BuildError, match="run `npm ci`"):
+        build.build(tmp_path / "site")
+    assert build.main([]) == 2
+
+
+def test_no_page_file_loads_anything_from_elsewhere() -> None:
+    for name in build.PAGE_FILES:
+        text = (PLAYGROUND / name).read_text()
+        for needle in ("cdn.", "jsdelivr", "unpkg", 'src="http', 'import("http', "eval("):
+            assert needle not in text, f"{name} contains {needle}"
+
+
+# -- the page, in headless Chromium ----------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+LOAD_LIMIT = 15.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The playground built into a temporary site and served on a loopback port."""
+    for program in (CHROMIUM, CHROMEDRIVER):
+        if not os.access(program, os.X_OK):
+            pytest.skip(f"{program} is missing: apt-get install chromium chromium-driver")
+    pytest.importorskip("selenium", reason="selenium is missing: pip install -e '.[dev]'")
+    _needs_node_modules()
+    root = tmp_path_factory.mktemp("site")
+    build.build(root)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail("the http.server serving the playground did not start")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/playground/app.html"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1600",
+        # Every host but the loopback does not exist: a CDN fetch would fail the page.
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@contextlib.contextmanager
+def screenshot_on_failure(driver: Any, name: str) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        # The test's id (with its parameters), so parametrized failures keep their own pictures.
+        test = os.environ.get("PYTEST_CURRENT_TEST", name).split("::")[-1].split(" ")[0]
+        path = SCREENSHOTS / (re.sub(r"[^\w.-]+", "_", test)[:120] + ".png")
+        driver.save_screenshot(str(path))
+        print(f"screenshot of the failing page: {path}")
+        raise
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def open_page(driver: Any, url: str) -> float:
+    """Open the playground and wait until Python is loaded; return the load time in seconds."""
+    driver.get(url)
+    state = wait_for(
+        lambda: driver.execute_script(
+            "return document.body.dataset.state !== 'loading' && document.body.dataset.state"
+        ),
+        "the playground to load",
+        timeout=60,
+    )
+    assert state == "ready", driver.find_element("id", "loading").text
+    seconds: float = driver.execute_script("return window.playgroundLoadSeconds")
+    return seconds
+
+
+def by_id(driver: Any, element_id: str) -> Any:
+    return driver.find_element("id", element_id)
+
+
+def type_into(driver: Any, element_id: str, text: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    box = by_id(driver, element_id)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    box.send_keys(text)
+
+
+def settled(driver: Any, expression: str) -> dict[str, Any]:
+    """Wait until the page shows its answer for ``expression`` (and nothing is queued)."""
+    last: dict[str, Any] = wait_for(
+        lambda: driver.execute_script(
+            "const last = window.playgroundLast;"
+            "return last && last.expression === arguments[0] && !document.querySelector"
+            "('#expr-error').hidden === !last.ok && last",
+            expression,
+        ),
+        f"the answer for {expression!r}",
+    )
+    return last
+
+
+def shown_numbers(driver: Any) -> tuple[float, dict[str, float], list[list[float]]]:
+    """The value, gradient and Hessian as the page shows them, read from its tables."""
+    rows: list[list[str]] = driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map("
+        "r => [...r.cells].map(c => c.textContent))",
+        "#gradient-table tr",
+    )
+    value = float(by_id(driver, "value-table").find_elements("tag name", "td")[0].text)
+    gradient = {name: float(g) for name, g in rows[1:]}
+    hessian_rows: list[list[str]] = driver.execute_script(
+        "return [...document.querySelectorAll('#hessian-table tr')].slice(1).map("
+        "r => [...r.cells].slice(1).map(c => c.textContent))"
+    )
+    return value, gradient, [[float(h) for h in row] for row in hessian_rows]
+
+
+def set_variable(driver: Any, name: str, number: str) -> None:
+    type_into(driver, f"var-{name}", number)
+
+
+def close(got: float, want: float) -> bool:
+    return math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def python_answer(expression: str, point: dict[str, float]) -> tuple[float, list[float], Any]:
+    fn = parse(expression).function(list(point))
+    leaves = [Value(v, label=n) for n, v in point.items()]
+    out = fn(*leaves)
+    out.backward()
+    return out.data, [leaf.grad for leaf in leaves], hessian(fn)(*point.values())
+
+
+@pytest.mark.browser
+def test_the_page_loads_in_under_15_seconds_from_this_site_only(browser: Any, site: str) -> None:
+    with screenshot_on_failure(browser, "load"):
+        seconds = open_page(browser, site)
+        print(f"\nplayground load time: {seconds:.2f} s (limit {LOAD_LIMIT} s)")
+        assert seconds < LOAD_LIMIT
+        versions = by_id(browser, "versions").text
+        assert "Python 3." in versions
+        assert "Pyodide" in versions
+        origin = site.split("/playground/")[0]
+        resources: list[str] = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+        )
+        assert resources
+        assert [url for url in resources if not url.startswith(origin)] == []
+        severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert severe == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("expression", "point"),
+    [
+        ("x*y + sin(x)", {"x": "2", "y": "3"}),
+        ("exp(-x**2) / sqrt(2) + tanh(x*y) * log(y) - sigmoid(y/x)", {"x": "0.7", "y": "1.3"}),
+        ("relu(a - b) ** 3 + abs(b) * cos(a)", {"a": "-1.25", "b": "-2.5"}),
+    ],
+)
+def test_value_and_gradients_equal_the_python_engines(
+    browser: Any, site: str, expression: str, point: dict[str, str]
+) -> None:
+    with screenshot_on_failure(browser, "expression"):
+        if browser.execute_script("return document.body.dataset.state") != "ready":
+            open_page(browser, site)
+        by_id(browser, "tab-expression").click()
+        type_into(browser, "expr", expression)
+        settled(browser, expression)
+        for name, number in point.items():
+            set_variable(browser, name, number)
+        numbers = {name: float(text) for name, text in point.items()}
+        wait_for(
+            lambda: settled(browser, expression)["values"] == numbers,
+            "the page to show the point typed",
+        )
+        value, gradient, hessian_shown = shown_numbers(browser)
+        want_value, want_gradient, want_hessian = python_answer(expression, numbers)
+        assert close(value, want_value), (value, want_value)
+        assert list(gradient) == list(numbers)
+        for got, want in zip(gradient.values(), want_gradient, strict=True):
+            assert close(got, want), ("gradient", got, want)
+        for got_row, want_row in zip(hessian_shown, want_hessian, strict=True):
+            for got, want in zip(got_row, want_row, strict=True):
+                assert close(got, want), ("Hessian", got, want)
+
+
+@pytest.mark.browser
+def test_step_through_goes_forward_and_back(browser: Any, site: str) -> None:
+    with screenshot_on_failure(browser, "steps"):
+        open_page(browser, f"{site}?expr=x*x*y&at=x%3D3,y%3D2")
+        settled(browser, "x*x*y")
+        x, y = Value(3.0, label="x"), Value(2.0, label="y")
+        f = x * x * y
+        f.label = "f"
+        captions = [g.caption for g in steps(f)]
+
+        def shown() -> tuple[str, str, int, str]:
+            current = browser.execute_script(
+                "return [...document.querySelectorAll('#ledger tr')].findIndex("
+                "r => r.classList.contains('current'))"
+            )
+            svg = browser.execute_script(
+                "const s = document.querySelector('#step-drawing svg'); return s ? s.outerHTML : ''"
+            )
+            return (
+                by_id(browser, "step-counter").text,
+                by_id(browser, "step-caption").text,
+                current,
+                svg,
+            )
+
+        wait_for(lambda: shown()[3], "the first step's drawing")
+        pictures = []
+        for k in range(len(captions)):
+            counter, caption, current, _ = shown()
+            assert counter == f"step {k + 1} of {len(captions)}"
+            assert caption == captions[k]
+            assert current == k + 1  # the ledger row of this step is highlighted
+            svg = wait_for(
+                lambda k=k: (s := shown()[3]) and f"step {k + 1}/" in s and s, f"step {k + 1}"
+            )
+            assert "#e36209" in svg  # the node being processed, highlighted
+            pictures.append(svg)
+            assert by_id(browser, "prev").is_enabled() is (k > 0)
+            assert by_id(browser, "next").is_enabled() is (k < len(captions) - 1)
+            if k < len(captions) - 1:
+                by_id(browser, "next").click()
+        assert len(set(pictures)) == len(captions)
+        by_id(browser, "prev").click()
+        by_id(browser, "prev").click()
+        assert shown()[:3] == (f"step 2 of {len(captions)}", captions[1], 2)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("expression", ["__import__('os')", "x.__class__", "lambda: 0"])
+def test_hostile_expressions_show_the_error_and_run_nothing(
+    browser: Any, site: str, expression: str
+) -> None:
+    with screenshot_on_failure(browser, "hostile"):
+        if browser.execute_script("return document.body.dataset.state") != "ready":
+            open_page(browser, site)
+        by_id(browser, "tab-expression").click()
+        type_into(browser, "expr", "x + 1")
+        settled(browser, "x + 1")
+        type_into(browser, "expr", expression)
+        last = settled(browser, expression)
+        assert last["ok"] is False
+        error = by_id(browser, "expr-error")
+        assert error.is_displayed()
+        shown = browser.execute_script("return arguments[0].textContent", error)
+        assert shown == cli_error(expression)
+        assert not by_id(browser, "results").is_displayed()  # nothing was computed
+
+
+@pytest.mark.browser
+def test_the_url_holds_the_state(browser: Any, site: str) -> None:
+    with screenshot_on_failure(browser, "url"):
+        open_page(browser, site)
+        type_into(browser, "expr", "a**2 * b + 1/a")
+        settled(browser, "a**2 * b + 1/a")
+        set_variable(browser, "a", "1.5")
+        set_variable(browser, "b", "-2")
+        wait_for(lambda: "b%3D-2" in browser.current_url, "the URL to follow the values")
+        link = browser.current_url
+        wait_for(
+            lambda: settled(browser, "a**2 * b + 1/a")["values"] == {"a": 1.5, "b": -2.0},
+            "the page to show the point typed",
+        )
+        value = shown_numbers(browser)
+        assert value[0] == 1.5**2 * -2 + 1 / 1.5
+        browser.get("about:blank")
+        open_page(browser, link)
+        settled(browser, "a**2 * b + 1/a")
+        assert by_id(browser, "expr").get_attribute("value") == "a**2 * b + 1/a"
+        assert by_id(browser, "var-a").get_attribute("value") == "1.5"
+        assert by_id(browser, "var-b").get_attribute("value") == "-2"
+        assert shown_numbers(browser) == value
+
+        # Network mode keeps its settings in the URL too.
+        by_id(browser, "tab-network").click()
+        from selenium.webdriver.support.ui import Select
+
+        Select(by_id(browser, "dataset")).select_by_value("moons")
+        type_into(browser, "hidden", "4, 4")
+        type_into(browser, "lr", "0.05")
+        by_id(browser, "seed").click()  # leaving a box commits it ("change")
+        wait_for(lambda: "dataset=moons" in browser.current_url, "the URL to follow")
+        link = browser.current_url
+        browser.get("about:blank")
+        open_page(browser, link)
+        assert by_id(browser, "mode-network").is_displayed()
+        assert Select(by_id(browser, "dataset")).first_selected_option.get_attribute("value") == (
+            "moons"
+        )
+        assert by_id(browser, "hidden").get_attribute("value") == "4, 4"
+        assert by_id(browser, "lr").get_attribute("value") == "0.05"
+
+
+@pytest.mark.browser
+def test_xor_trains_to_100_percent_and_stop_stops(browser: Any, site: str) -> None:
+    with screenshot_on_failure(browser, "network"):
+        open_page(browser, f"{site}?mode=network&dataset=xor&hidden=8&epochs=300&lr=0.1")
+        started = time.monotonic()
+        by_id(browser, "train").click()
+        wait_for(
+            lambda: browser.execute_script("return document.body.dataset.training") == "done",
+            "XOR to train",
+            timeout=120,
+        )
+        seconds = time.monotonic() - started
+        status = by_id(browser, "net-status").text
+        print(f"\nXOR, 300 epochs: {seconds:.2f} s in the browser; {status}")
+        assert by_id(browser, "boundary").get_attribute("data-accuracy") == "1"
+        assert "accuracy 100.0%" in status
+        assert browser.find_elements("css selector", "#network svg")
+        assert not by_id(browser, "stop").is_enabled()
+
+        # A long run, stopped: training ends early and the page says so.
+        type_into(browser, "epochs", "100000")
+        by_id(browser, "train").click()
+        wait_for(lambda: "epoch " in by_id(browser, "net-status").text, "training to start")
+        by_id(browser, "stop").click()
+        wait_for(
+            lambda: browser.execute_script("return document.body.dataset.training") == "stopped",
+            "training to stop",
+        )
+        assert by_id(browser, "net-status").text.startswith("stopped after ")
+        assert by_id(browser, "train").is_enabled()
