@@ -652,6 +652,8 @@ def test_xor_trains_to_100_percent_and_stop_stops(browser: Any, site: str) -> No
         print(f"\nXOR, 300 epochs: {seconds:.2f} s in the browser; {status}")
         assert by_id(browser, "boundary").get_attribute("data-accuracy") == "1"
         assert "accuracy 100.0%" in status
+        # Through the compiled path whenever the package has one, as the page says.
+        assert ("(compiled)" in status) is glue.compiled_training_available()
         assert browser.find_elements("css selector", "#network svg")
         assert not by_id(browser, "stop").is_enabled()
 

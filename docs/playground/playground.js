@@ -185,6 +185,24 @@ async function render(target, dot) {
   try {
     const svg = viz.renderSVGElement(dot);
     target.replaceChildren(svg);
+    // Shrink a wide drawing to fit, but not below 55% (smaller text is unreadable):
+    // past that it keeps a readable size and scrolls sideways.
+    const room = target.clientWidth - 16;
+    const width = svg.width.baseVal.value;
+    const height = svg.height.baseVal.value;
+    // The network picture is an overview: it is scaled to fit the window's height too.
+    const fit = target.id === "network" ? Math.min(1, room / width, 720 / height) : room / width;
+    if (fit < 1 && (target.id === "network" || fit >= 0.55)) {
+      svg.setAttribute("width", `${width * fit}px`);
+      svg.setAttribute("height", `${height * fit}px`);
+    }
+    // In the step-through, bring the node being processed into view.
+    const current = svg.querySelector('[stroke="#e36209"]');
+    if (current && target.scrollWidth > target.clientWidth) {
+      const box = current.getBoundingClientRect();
+      const frame = target.getBoundingClientRect();
+      target.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    }
   } catch (error) {
     target.textContent = `cannot draw: ${error.message || error}`;
   }
@@ -330,20 +348,19 @@ function drawBoundary(boundary) {
   const { width, height } = canvas;
   const n = boundary.grid.length;
   const [x0, x1, y0, y1] = boundary.bounds;
-  const image = ctx.createImageData(width, height);
-  for (let py = 0; py < height; py++) {
-    const i = Math.min(n - 1, Math.floor(((height - 1 - py) * n) / height));
-    for (let px = 0; px < width; px++) {
-      const j = Math.min(n - 1, Math.floor((px * n) / width));
-      const [r, g, b] = CLASS_COLOURS[boundary.grid[i][j] % CLASS_COLOURS.length];
-      const k = 4 * (py * width + px);
-      image.data[k] = 255 - (255 - r) * 0.3;
-      image.data[k + 1] = 255 - (255 - g) * 0.3;
-      image.data[k + 2] = 255 - (255 - b) * 0.3;
-      image.data[k + 3] = 255;
-    }
-  }
-  ctx.putImageData(image, 0, 0);
+  // One pixel per grid cell (row 0 is the bottom), then scaled up smoothly.
+  const cells = new OffscreenCanvas(n, n);
+  const image = cells.getContext("2d").createImageData(n, n);
+  boundary.grid.forEach((row, i) =>
+    row.forEach((label, j) => {
+      const [r, g, b] = CLASS_COLOURS[label % CLASS_COLOURS.length];
+      const k = 4 * ((n - 1 - i) * n + j);
+      image.data.set([255 - (255 - r) * 0.3, 255 - (255 - g) * 0.3, 255 - (255 - b) * 0.3, 255], k);
+    }),
+  );
+  cells.getContext("2d").putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(cells, 0, 0, width, height);
   for (const [x, y, label] of boundary.points) {
     const [r, g, b] = CLASS_COLOURS[label % CLASS_COLOURS.length];
     ctx.fillStyle = `rgb(${r},${g},${b})`;

@@ -29,7 +29,7 @@ import autograd_lite
 from autograd_lite import datasets, draw, draw_network, explain, forward_table, hessian, nn, optim
 from autograd_lite.explain import steps
 from autograd_lite.expression import EvaluationError, ExpressionError, parse
-from autograd_lite.train import fit
+from autograd_lite.train import LOSSES, fit
 from autograd_lite.value import Value
 
 __all__ = [
@@ -266,36 +266,57 @@ class Trainer:
         self.epochs = 0
         self.seconds = 0.0
         self.loss_history: list[float] = []
-        self.accuracy_history: list[float] = []
+        # One compiled per-sample loss per class (the label is a constant in each
+        # trace, as fit(compile=True) does it), traced at the first epoch and kept
+        # for the whole run: the page trains a chunk at a time, and compiling again
+        # at every chunk would cost more than it saves.
+        self._compiled_losses: list[tuple[Any, list[tuple[float, float]]]] = []
 
     def run(self, epochs: int) -> str:
         """Train ``epochs`` more epochs (full batch); JSON with the new losses and accuracy."""
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
-        options: dict[str, Any] = {"compile": True} if self.compiled else {}
         start = time.perf_counter()
-        history = fit(
-            self.model,
-            self.X,
-            self.y,
-            loss=self.loss,
-            optimizer=self.optimizer,
-            epochs=epochs,
-            **options,
-        )
+        losses = self._run_compiled(epochs) if self.compiled else self._run_dynamic(epochs)
         self.seconds += time.perf_counter() - start
-        self.epochs += history.epochs
-        self.loss_history += history.loss
-        self.accuracy_history += history.accuracy
+        self.epochs += len(losses)
+        self.loss_history += losses
         return _dump(
             {
                 "epoch": self.epochs,
-                "loss": history.loss,
-                "accuracy": history.accuracy[-1],
+                "loss": losses,
+                "accuracy": self.accuracy(),
                 "seconds": self.seconds,
                 "compiled": self.compiled,
             }
         )
+
+    def _run_dynamic(self, epochs: int) -> list[float]:
+        history = fit(
+            self.model, self.X, self.y, loss=self.loss, optimizer=self.optimizer, epochs=epochs
+        )
+        return history.loss
+
+    def _run_compiled(self, epochs: int) -> list[float]:
+        """Full-batch epochs through ``jit``'s ``backward_batch``: fit's loop, compiled."""
+        if not self._compiled_losses:
+            loss_fn = LOSSES[self.loss]
+            model, params = self.model, self.model.parameters()
+            for label in sorted(set(self.y)):
+
+                def loss(x1: Value, x2: Value, label: int = label) -> Value:
+                    return loss_fn(model([x1, x2]), label)
+
+                rows = [(x[0], x[1]) for x, t in zip(self.X, self.y) if t == label]
+                compiled = autograd_lite.jit(loss, params=params, names=("x1", "x2"))
+                self._compiled_losses.append((compiled, rows))
+        scale = 1.0 / len(self.X)
+        losses = []
+        for _ in range(epochs):
+            self.model.zero_grad()
+            losses.append(sum(c.backward_batch(rows, scale) for c, rows in self._compiled_losses))
+            self.optimizer.step()
+        return losses
 
     def accuracy(self) -> float:
         """The fraction of samples classified right by the current weights."""

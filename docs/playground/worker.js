@@ -90,7 +90,7 @@ async function train(config) {
   const snapshot = () => {
     const started = performance.now();
     const pictures = {
-      boundary: JSON.parse(trainer.boundary(40)),
+      boundary: JSON.parse(trainer.boundary(60)),
       network: trainer.network_dot(),
     };
     snapshotCost = performance.now() - started;
