@@ -428,8 +428,8 @@ def settled(driver: Any, expression: str) -> dict[str, Any]:
     last: dict[str, Any] = wait_for(
         lambda: driver.execute_script(
             "const last = window.playgroundLast;"
-            "return last && last.expression === arguments[0] && !document.querySelector"
-            "('#expr-error').hidden === !last.ok && last",
+            "return document.body.dataset.analyzing === 'no' && last"
+            " && last.expression === arguments[0] && last",
             expression,
         ),
         f"the answer for {expression!r}",
@@ -439,18 +439,17 @@ def settled(driver: Any, expression: str) -> dict[str, Any]:
 
 def shown_numbers(driver: Any) -> tuple[float, dict[str, float], list[list[float]]]:
     """The value, gradient and Hessian as the page shows them, read from its tables."""
-    rows: list[list[str]] = driver.execute_script(
-        "return [...document.querySelectorAll(arguments[0])].map("
-        "r => [...r.cells].map(c => c.textContent))",
-        "#gradient-table tr",
+    tables: dict[str, list[list[str]]] = driver.execute_script(
+        # One script, so the page cannot redraw a table halfway through the reading.
+        "const cells = (id) => [...document.querySelectorAll(`#${id} tr`)].slice(1).map("
+        "r => [...r.cells].map(c => c.textContent));"
+        "return {value: cells('value-table'), gradient: cells('gradient-table'),"
+        " hessian: cells('hessian-table')}"
     )
-    value = float(by_id(driver, "value-table").find_elements("tag name", "td")[0].text)
-    gradient = {name: float(g) for name, g in rows[1:]}
-    hessian_rows: list[list[str]] = driver.execute_script(
-        "return [...document.querySelectorAll('#hessian-table tr')].slice(1).map("
-        "r => [...r.cells].slice(1).map(c => c.textContent))"
-    )
-    return value, gradient, [[float(h) for h in row] for row in hessian_rows]
+    value = float(tables["value"][0][0])
+    gradient = {name: float(g) for name, g in tables["gradient"]}
+    second = [[float(h) for h in row[1:]] for row in tables["hessian"]]
+    return value, gradient, second
 
 
 def set_variable(driver: Any, name: str, number: str) -> None:

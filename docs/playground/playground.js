@@ -106,6 +106,7 @@ function analyze() {
   }
   state.pending = true;
   state.queued = false;
+  document.body.dataset.analyzing = "yes";
   worker.postMessage({
     type: "analyze",
     id: ++state.requestId,
@@ -451,8 +452,12 @@ worker.onmessage = (event) => {
       break;
     case "analysis":
       state.pending = false;
-      if (state.queued) analyze();
-      else showAnswer(message.answer);
+      if (state.queued) {
+        analyze();
+      } else {
+        showAnswer(message.answer);
+        document.body.dataset.analyzing = "no";
+      }
       break;
     case "progress":
       showProgress(message);
