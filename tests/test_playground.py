@@ -122,7 +122,10 @@ def test_values_follow_the_expression() -> None:
 
 @pytest.mark.parametrize("expression", HOSTILE)
 def test_hostile_text_is_refused_with_the_command_lines_message(
-    expression: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    expression: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
     answer = ask(expression, x=1.0)
@@ -133,6 +136,8 @@ def test_hostile_text_is_refused_with_the_command_lines_message(
     assert list(tmp_path.iterdir()) == []  # nothing ran: no PWNED file
     # The command line prints exactly the same lines.
     assert cli.main(["grad", expression, "x=1"]) == cli.EXIT_USAGE_ERROR
+    printed = capsys.readouterr().err
+    assert printed == f"{cli.PROG}: error: {answer['error']}\n{answer['pointer']}\n"
 
 
 def test_errors_at_the_point_and_bad_values() -> None:
