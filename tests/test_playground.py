@@ -553,16 +553,20 @@ def test_step_through_goes_forward_and_back(browser: Any, site: str) -> None:
                 svg,
             )
 
-        wait_for(lambda: shown()[3], "the first step's drawing")
+        def drawing_of(step: int) -> str:
+            """The step-through drawing, once it is the one of ``step`` (1-based)."""
+            svg: str = wait_for(
+                lambda: f"step {step}/" in (s := shown()[3]) and s, f"the drawing of step {step}"
+            )
+            return svg
+
         pictures = []
         for k in range(len(captions)):
             counter, caption, current, _ = shown()
             assert counter == f"step {k + 1} of {len(captions)}"
             assert caption == captions[k]
             assert current == k + 1  # the ledger row of this step is highlighted
-            svg = wait_for(
-                lambda k=k: (s := shown()[3]) and f"step {k + 1}/" in s and s, f"step {k + 1}"
-            )
+            svg = drawing_of(k + 1)
             assert "#e36209" in svg  # the node being processed, highlighted
             pictures.append(svg)
             assert by_id(browser, "prev").is_enabled() is (k > 0)
