@@ -325,6 +325,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _needs_node_modules()
     root = tmp_path_factory.mktemp("site")
     build.build(root)
+    # A copy with one package file changed after the build, for the integrity check.
+    tampered = root / "tampered"
+    shutil.copytree(root / "playground", tampered)
+    with (tampered / "autograd_lite" / "value.py").open("a") as source:
+        source.write("\nprint('changed after the build')\n")
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
@@ -676,3 +681,17 @@ def test_xor_trains_to_100_percent_and_stop_stops(browser: Any, site: str) -> No
         )
         assert by_id(browser, "net-status").text.startswith("stopped after ")
         assert by_id(browser, "train").is_enabled()
+
+
+@pytest.mark.browser
+def test_a_file_changed_after_the_build_is_refused(browser: Any, site: str) -> None:
+    with screenshot_on_failure(browser, "tampered"):
+        browser.get(site.replace("/playground/", "/tampered/"))
+        wait_for(
+            lambda: browser.execute_script("return document.body.dataset.state") == "failed",
+            "the page to refuse the changed file",
+            timeout=60,
+        )
+        message = by_id(browser, "loading").text
+        assert "autograd_lite/value.py does not match manifest.json: rebuild the site" in message
+        assert not by_id(browser, "results").is_displayed()

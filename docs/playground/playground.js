@@ -446,7 +446,7 @@ worker.onmessage = (event) => {
       break;
     case "failed":
       clearInterval(clock);
-      $("loading-text").textContent = `could not start Python: ${message.error}`;
+      $("loading-text").textContent = `could not start the playground: ${message.error}`;
       $("loading").classList.add("error");
       document.body.dataset.state = "failed";
       break;
