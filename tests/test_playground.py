@@ -204,7 +204,7 @@ def test_xor_trains_to_every_point_right() -> None:
     assert {cell for row in boundary["grid"] for cell in row} == {0, 1}
     assert boundary["points"][1] == [0.0, 1.0, 1]
     assert trainer.network_dot().startswith("digraph")
-    assert first["compiled"] is glue.compiled_training_available()
+    assert first["compiled"] is True
 
 
 def test_chunks_train_exactly_as_one_run() -> None:
@@ -243,8 +243,6 @@ def test_bad_configs_are_refused(config: dict[str, Any], message: str) -> None:
 
 
 def test_compiled_training_matches_the_dynamic_engine() -> None:
-    if not glue.compiled_training_available():
-        pytest.skip("this autograd_lite has no compiled path (autograd_lite.jit, fit(compile=))")
     config = {"dataset": "moons", "hidden": "8", "optimizer": "adam", "lr": 0.05}
     compiled = glue.Trainer(json.dumps(config))
     dynamic = glue.Trainer(json.dumps({**config, "compile": False}))
@@ -665,8 +663,7 @@ def test_xor_trains_to_100_percent_and_stop_stops(browser: Any, site: str) -> No
         print(f"\nXOR, 300 epochs: {seconds:.2f} s in the browser; {status}")
         assert by_id(browser, "boundary").get_attribute("data-accuracy") == "1"
         assert "accuracy 100.0%" in status
-        # Through the compiled path whenever the package has one, as the page says.
-        assert ("(compiled)" in status) is glue.compiled_training_available()
+        assert "(compiled)" in status  # through jit, as the page says
         assert browser.find_elements("css selector", "#network svg")
         assert not by_id(browser, "stop").is_enabled()
 

@@ -34,8 +34,7 @@ function loaded(info) {
   const v = info.versions;
   $("versions").textContent =
     `autograd_lite ${v.autograd_lite} on Python ${v.python} (Pyodide ${v.pyodide}), ` +
-    `Graphviz by viz-js ${v["@viz-js/viz"]}; loaded in ${seconds.toFixed(1)} s; ` +
-    `training ${v.compiled ? "through the compiled path (jit)" : "on the dynamic engine"}`;
+    `Graphviz by viz-js ${v["@viz-js/viz"]}; loaded in ${seconds.toFixed(1)} s`;
   $("versions").hidden = false;
   document.body.dataset.state = "ready";
 }

@@ -12,23 +12,22 @@ JavaScript side never touches a Python object and never evaluates anything:
   hostile text is refused with the command line's caret message and nothing in
   it runs.
 - ``Trainer``: a tiny MLP on a toy data set, trained a few epochs at a time
-  (so the page can draw and stop between chunks) through ``fit``, compiled
-  when the installed package has ``autograd_lite.jit`` and ``fit(compile=)``.
+  (so the page can draw and stop between chunks) through the compiled path
+  (``jit``'s ``backward_batch``), or through ``fit`` on the dynamic engine.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import autograd_lite
 from autograd_lite import datasets, draw, draw_network, explain, forward_table, hessian, nn, optim
 from autograd_lite.explain import steps
 from autograd_lite.expression import EvaluationError, ExpressionError, parse
+from autograd_lite.jit import Compiled, jit
 from autograd_lite.train import LOSSES, fit
 from autograd_lite.value import Value
 
@@ -39,7 +38,6 @@ __all__ = [
     "OPTIMIZERS",
     "Trainer",
     "analyze",
-    "compiled_training_available",
     "parse_layer_sizes",
 ]
 
@@ -222,18 +220,13 @@ def parse_layer_sizes(text: str) -> list[int]:
     return sizes
 
 
-def compiled_training_available() -> bool:
-    """True when the package trains through the compiled path (``fit(compile=True)``)."""
-    return hasattr(autograd_lite, "jit") and "compile" in inspect.signature(fit).parameters
-
-
 class Trainer:
     """A tiny MLP on a toy data set, trained a chunk of epochs per call of ``run``.
 
     ``config`` (JSON) holds ``dataset`` (xor, moons, circles, spirals),
     ``hidden`` ("8, 8"), ``activation`` (tanh, relu, sigmoid), ``optimizer``
     (sgd, momentum, adam, rmsprop, adagrad), ``lr``, ``seed`` and ``compile``
-    (train through the compiled path when the package has one; default true).
+    (true, the default: through ``jit``; false: ``fit`` on the dynamic engine).
     Two classes use one sigmoid output and binary cross-entropy, more classes
     one linear output per class and cross-entropy.
     """
@@ -262,7 +255,7 @@ class Trainer:
         )
         self.loss = "binary_cross_entropy" if binary else "cross_entropy"
         self.optimizer = OPTIMIZERS[optimizer](self.model.parameters(), lr=float(lr))
-        self.compiled = bool(data.get("compile", True)) and compiled_training_available()
+        self.compiled = bool(data.get("compile", True))
         self.epochs = 0
         self.seconds = 0.0
         self.loss_history: list[float] = []
@@ -270,7 +263,7 @@ class Trainer:
         # trace, as fit(compile=True) does it), traced at the first epoch and kept
         # for the whole run: the page trains a chunk at a time, and compiling again
         # at every chunk would cost more than it saves.
-        self._compiled_losses: list[tuple[Any, list[tuple[float, float]]]] = []
+        self._compiled_losses: list[tuple[Compiled, list[tuple[float, float]]]] = []
 
     def run(self, epochs: int) -> str:
         """Train ``epochs`` more epochs (full batch); JSON with the new losses and accuracy."""
@@ -308,7 +301,7 @@ class Trainer:
                     return loss_fn(model([x1, x2]), label)
 
                 rows = [(x[0], x[1]) for x, t in zip(self.X, self.y) if t == label]
-                compiled = autograd_lite.jit(loss, params=params, names=("x1", "x2"))
+                compiled = jit(loss, params=params, names=("x1", "x2"))
                 self._compiled_losses.append((compiled, rows))
         scale = 1.0 / len(self.X)
         losses = []

@@ -54,7 +54,6 @@ async function boot() {
     ...manifest.versions,
     python: pyodide.runPython("import sys; sys.version.split()[0]"),
     autograd_lite: pyodide.runPython("import autograd_lite; autograd_lite.__version__"),
-    compiled: glue.compiled_training_available(),
   };
   return { seconds: (performance.now() - started) / 1000, versions };
 }
