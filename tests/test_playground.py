@@ -667,15 +667,28 @@ def test_xor_trains_to_100_percent_and_stop_stops(browser: Any, site: str) -> No
         assert browser.find_elements("css selector", "#network svg")
         assert not by_id(browser, "stop").is_enabled()
 
-        # A long run, stopped: training ends early and the page says so.
+        # A long run: the page stays usable while it trains, and stop stops it.
         type_into(browser, "epochs", "100000")
         by_id(browser, "train").click()
         wait_for(lambda: "epoch " in by_id(browser, "net-status").text, "training to start")
+        by_id(browser, "tab-expression").click()
+        type_into(browser, "expr", "x*x + 1")
+        asked = time.monotonic()
+        settled(browser, "x*x + 1")
+        answered = time.monotonic() - asked
+        assert browser.execute_script("return document.body.dataset.training") == "running"
+        by_id(browser, "tab-network").click()
+        stopped = time.monotonic()
         by_id(browser, "stop").click()
         wait_for(
             lambda: browser.execute_script("return document.body.dataset.training") == "stopped",
             "training to stop",
         )
+        stopped = time.monotonic() - stopped
+        print(
+            f"while training: an expression answered in {answered:.2f} s, stop in {stopped:.2f} s"
+        )
+        assert stopped < 5.0
         assert by_id(browser, "net-status").text.startswith("stopped after ")
         assert by_id(browser, "train").is_enabled()
 
