@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from autograd_lite.autodiff import topological_order
@@ -195,6 +195,8 @@ class _Look:
         grads: dict[Value, str] | None = None,
         current: LedgerRow | None = None,
         caption: str = "",
+        clusters: dict[Value, int] | None = None,
+        cluster_titles: list[str] | None = None,
     ) -> None:
         self.root = root
         self.order = order
@@ -207,6 +209,8 @@ class _Look:
         self.grads = grads
         self.current = current
         self.caption = caption
+        self.clusters = clusters or {}
+        self.cluster_titles = cluster_titles or []
         self.uses: Counter[Value] = Counter(p for node in order for p in node.parents)
 
 
@@ -355,11 +359,14 @@ def _dot(look: _Look, visible: set[Value]) -> str:
     current_edge = None
     if look.current is not None:
         current_edge = (look.current.node, look.current.index)
+    boxes: list[list[str]] = [[] for _ in look.cluster_titles]  # node lines per cluster
     for node in look.order:
         if node not in visible:
             continue
         k = number[node]
-        lines.append(f"  v{k} [shape=plain, label={_value_label(look, node)}];")
+        cluster = look.clusters.get(node)
+        where = lines if cluster is None else boxes[cluster]
+        where.append(f"  v{k} [shape=plain, label={_value_label(look, node)}];")
         if node.parents:
             active = look.current is not None and node is look.current.node
             style = (
@@ -368,7 +375,7 @@ def _dot(look: _Look, visible: set[Value]) -> str:
                 else ', fillcolor="#f6f8fa"'
             )
             symbol = OPS[node.op].symbol
-            lines.append(
+            where.append(
                 f"  v{k}op [shape=circle, style=filled, width=0.45, fixedsize=true, "
                 f"fontsize={12 if len(symbol) < 3 else 9}, label={_quote(symbol)}{style}];"
             )
@@ -388,9 +395,37 @@ def _dot(look: _Look, visible: set[Value]) -> str:
                     f'label="{hidden} more input{"s" if hidden > 1 else ""} …"];'
                 )
                 lines.append(f'  v{k}in -> v{k}op [style=dashed, color="{_GREY}"];')
+    for index, (title, members) in enumerate(zip(look.cluster_titles, boxes)):
+        lines.append(
+            f"  subgraph cluster_{index} {{ label={_quote(title)}; labeljust=l; style=dashed; "
+            f'color="{_GREY}"; fontcolor="{_GREY}";'
+        )
+        lines += ["  " + line for line in members]
+        lines.append("  }")
+    lines += _cluster_sequence(look, visible)
     lines += _stubs_for_hidden_children(look, visible)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _cluster_sequence(look: _Look, visible: set[Value]) -> list[str]:
+    """Invisible edges that lay ``draw(clusters=...)``'s groups out one after another.
+
+    Each group's leaves (e.g. a time step's input) are placed after the last node
+    of the group before, so the boxes follow each other along ``rankdir`` instead
+    of standing side by side.
+    """
+    last: dict[int, Value] = {}
+    for node in look.order:
+        if node in visible and node in look.clusters:
+            last[look.clusters[node]] = node
+    lines = []
+    for node in look.order:
+        group = look.clusters.get(node)
+        if node in visible and group and not node.parents and group - 1 in last:
+            before = look.number[last[group - 1]]
+            lines.append(f"  v{before} -> v{look.number[node]} [style=invis];")
+    return lines
 
 
 def _stubs_for_hidden_children(look: _Look, visible: set[Value]) -> list[str]:
@@ -474,6 +509,8 @@ def draw(
     collapse: Any = None,
     max_nodes: int = MAX_NODES,
     title: str = "",
+    clusters: Mapping[str, Iterable[Value]] | None = None,
+    label_parameters: bool = False,
 ) -> Graph:
     """Draw the computation graph behind ``root``.
 
@@ -497,6 +534,13 @@ def draw(
         max_nodes: refuse graphs with more Value nodes than this (the default is
             ``viz.MAX_NODES``); a huge drawing is unreadable and slow.
         title: a caption above the drawing.
+        clusters: ``{title: nodes}``: draw each group of nodes (with their op
+            circles) in a dashed, titled box, e.g. the nodes of one time step of
+            an unrolled recurrent network, so that a long graph reads as a
+            sequence of repeated blocks. A node may be in one group only.
+        label_parameters: with ``collapse``, name each weight and bias by its
+            own ``label`` (e.g. a worked example's ``w5``) instead of by its
+            place in its neuron (``w1``, ``w2``, ``b``).
 
     Raises:
         ValueError: the graph is bigger than ``max_nodes`` (the message says how
@@ -512,8 +556,9 @@ def draw(
     """
     _check_common(root, rankdir, precision)
     if collapse is not None:
-        return _draw_neurons(root, collapse, rankdir, precision, title)
+        return _draw_neurons(root, collapse, rankdir, precision, title, label_parameters)
     order = topological_order(root)
+    cluster_of, cluster_titles = _cluster_index(clusters, set(order))
     if around is not None:
         if not isinstance(around, Value):
             raise TypeError(f"around= must be a Value in the graph, got {type(around).__name__}")
@@ -542,8 +587,38 @@ def draw(
         _parameter_set(parameters),
         _ledger_for_drawing(root, flow, precision),
         caption=title,
+        clusters=cluster_of,
+        cluster_titles=cluster_titles,
     )
     return Graph(_dot(look, visible), title)
+
+
+def _cluster_index(
+    clusters: Mapping[str, Iterable[Value]] | None, in_graph: set[Value]
+) -> tuple[dict[Value, int], list[str]]:
+    """``draw(clusters=...)`` checked: each node's group number, and the titles."""
+    if clusters is None:
+        return {}, []
+    if not isinstance(clusters, Mapping):
+        raise TypeError(
+            f"clusters= must be a mapping {{title: nodes}}, got {type(clusters).__name__}"
+        )
+    index: dict[Value, int] = {}
+    titles = []
+    for number, (title, nodes) in enumerate(clusters.items()):
+        titles.append(str(title))
+        for node in nodes:
+            if not isinstance(node, Value) or node not in in_graph:
+                raise ValueError(
+                    f"clusters[{title!r}] holds {node!r}, which is not a node of root's graph"
+                )
+            if node in index:
+                raise ValueError(
+                    f"clusters: {node!r} is in both {titles[index[node]]!r} and {title!r}; "
+                    "put each node in one group"
+                )
+            index[node] = number
+    return index, titles
 
 
 def _draw_step(
@@ -841,7 +916,9 @@ def _network_legend(title: str, dead: bool) -> str:
     return f"<<b>{_esc(title)}</b><br/>{legend}>" if title else f"<{legend}>"
 
 
-def _draw_neurons(root: Value, model: Any, rankdir: str, precision: int, title: str) -> Graph:
+def _draw_neurons(
+    root: Value, model: Any, rankdir: str, precision: int, title: str, own_labels: bool = False
+) -> Graph:
     """``draw(root, collapse=model)``: one box per neuron with its weights' grads."""
     layers = _layers(model)
     in_graph = set(topological_order(root))
@@ -883,13 +960,15 @@ def _draw_neurons(root: Value, model: Any, rankdir: str, precision: int, title: 
             ]
             for wi, w in enumerate(neuron.w):
                 colour = _GREY if float(w.grad) == 0.0 else _INK
+                name = _esc(w.label) if own_labels and w.label else f"w{wi + 1}"
                 rows.append(
-                    f"<tr><td>w{wi + 1}</td><td>{_esc(fmt(w.data))}</td>"
+                    f"<tr><td>{name}</td><td>{_esc(fmt(w.data))}</td>"
                     f'<td><font color="{colour}">{_esc(fmt(float(w.grad)))}</font></td></tr>'
                 )
             colour = _GREY if float(neuron.b.grad) == 0.0 else _INK
+            name = _esc(neuron.b.label) if own_labels and neuron.b.label else "b"
             rows.append(
-                f"<tr><td>b</td><td>{_esc(fmt(neuron.b.data))}</td>"
+                f"<tr><td>{name}</td><td>{_esc(fmt(neuron.b.data))}</td>"
                 f'<td><font color="{colour}">{_esc(fmt(float(neuron.b.grad)))}</font></td></tr>'
             )
             lines.append(

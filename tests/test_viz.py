@@ -416,3 +416,62 @@ def test_collapse_needs_the_model_of_this_graph() -> None:
     source = draw(out, collapse=model).source
     assert source.count("<td>w1</td>") == 4  # one per neuron
     assert "<b>out</b>" in source
+
+
+def test_collapse_can_name_parameters_by_their_own_labels() -> None:
+    model = toy_relu_model()
+    out = model([0.5, 0.25])
+    out.backward()
+    parameters = [v for layer in model.layers for n in layer.neurons for v in (*n.w, n.b)]
+    for k, p in enumerate(parameters, 1):
+        p.label = f"θ{k}"
+    positional = draw(out, collapse=model).source
+    named = draw(out, collapse=model, label_parameters=True).source
+    assert "<td>w1</td>" in positional
+    assert "<td>θ1</td>" not in positional
+    assert "<td>w1</td>" not in named
+    assert "<td>b</td>" not in named
+    assert all(f"<td>θ{k}</td>" in named for k in range(1, len(parameters) + 1))
+
+
+def unrolled() -> tuple[Value, dict[str, list[Value]]]:
+    """Two steps of h = tanh(w*h + x), with each step's nodes grouped."""
+    w = Value(0.5, label="w")
+    h, steps = None, {}
+    for t in (1, 2):
+        x = Value(0.1 * t, label=f"x{t}")
+        z = x if h is None else w * h + x
+        h = z.tanh()
+        h.label = f"h{t}"
+        steps[f"step {t}"] = [x, h] if z is x else [x, z, z.parents[0], h]
+    assert h is not None
+    return h, steps
+
+
+def test_clusters_box_each_group_and_lay_them_out_in_order() -> None:
+    root, steps = unrolled()
+    source = draw(root, rankdir="TB", clusters=steps).source
+    assert source.count("subgraph cluster_") == 2
+    assert 'subgraph cluster_0 { label="step 1"' in source
+    assert 'label="step 2"' in source
+    first, second = source.split("subgraph cluster_1")
+    box_1 = first.split("subgraph cluster_0")[1]
+    assert "h1" in box_1
+    assert "x1" in box_1
+    assert "x2" not in box_1
+    box_2 = second.split("\n  }")[0]
+    assert "x2" in box_2
+    assert "x1" not in box_2
+    # step 2's input is placed after step 1's last node (invisible edge), so boxes follow each other
+    assert len(re.findall(r"-> v\d+ \[style=invis\];", source)) == 1
+    assert draw(root).source.count("subgraph cluster_") == 0  # nothing changes without clusters
+
+
+def test_clusters_are_checked() -> None:
+    root, steps = unrolled()
+    with pytest.raises(ValueError, match="not a node of root's graph"):
+        draw(root, clusters={"stray": [Value(1.0)]})
+    with pytest.raises(ValueError, match="in both"):
+        draw(root, clusters={"a": steps["step 1"], "b": steps["step 1"]})
+    with pytest.raises(TypeError, match="mapping"):
+        draw(root, clusters=[steps["step 1"]])  # type: ignore[arg-type]
