@@ -1,6 +1,7 @@
 """The notebooks in ``notebooks/``: they run top to bottom, and their committed copies
 are complete (outputs on every code cell, no errors) and shaped as the issue asks (a
-markdown opening, a "what to try next" ending, the quoted numbers asserted).
+markdown opening, exercises with hidden, self-checking solutions, a "what to try next" ending,
+the quoted numbers asserted).
 
 Running them is slow (a Jupyter kernel per notebook, small training runs), so that
 test carries the ``notebooks`` marker: ``python -m pytest -m "not notebooks"`` skips it.
@@ -150,6 +151,29 @@ def test_notebook_asserts_the_numbers_its_text_quotes(path: Path) -> None:
     code = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code")
     asserts = len(re.findall(r"^\s*assert\b", code, re.MULTILINE))
     assert asserts >= 3, f"{path.name} asserts only {asserts} of the numbers its text quotes"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_ends_with_exercises_whose_solutions_are_hidden_and_checked(path: Path) -> None:
+    cells = _load(path)["cells"]
+    starts = [
+        k
+        for k, c in enumerate(cells)
+        if c["cell_type"] == "markdown" and _source(c).lstrip().startswith("## Exercises")
+    ]
+    assert starts, f"{path.name} has no '## Exercises' section before 'What to try next'"
+    solutions = [
+        c
+        for c in cells[starts[0] :]
+        if c["cell_type"] == "code" and "solution" in c["metadata"].get("tags", [])
+    ]
+    assert 2 <= len(solutions) <= 3, f"{path.name} has {len(solutions)} exercises; give it 2 or 3"
+    for cell in solutions:
+        where = f"{path.name}, solution {_source(cell).strip()[:50]!r}"
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden"), f"{where} is not hidden"
+        assert re.search(r"^\s*assert\b", _source(cell), re.MULTILINE), (
+            f"{where} does not check its answer with an assert"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
