@@ -25,16 +25,18 @@ engine at every call and names the first node where the two differ.
 
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 import keyword
 import math
 import numbers
+import operator
 import re
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from autograd_lite.autodiff import (
     _cycle_collector_paused,
@@ -885,12 +887,73 @@ def _code(template: str, program: _Program, i: int) -> str:
     names = program.names
     operands = [names[p] for p in program.parents[i]] + ["", ""]
     attr = program.attrs[i]
-    return template.format(
-        x=operands[0],
-        y=operands[1],
-        c=_literal(attr) if attr is not None else "",
-        out=names[i],
-    )
+    if attr is not None:  # fold what the constant decides: x ** 2 reads 2.0 * pow(x, 1.0)
+        template = _with_constant(template, attr)
+    return template.format(x=operands[0], y=operands[1], out=names[i])
+
+
+@functools.cache
+def _with_constant(template: str, c: float) -> str:
+    """``template`` with ``{c}`` filled and its constant parts computed.
+
+    Python computes the folded parts exactly as it would at run time (the same
+    float operations, done once), so the numbers do not change.
+    """
+    placeholders = {"x": "_x_", "y": "_y_", "out": "_out_"}
+    tree = ast.parse(template.format(c=_literal(c), **placeholders), mode="eval")
+    folded = ast.unparse(_Folder().visit(tree))
+    for key, placeholder in placeholders.items():
+        folded = folded.replace(placeholder, "{" + key + "}")
+    return folded
+
+
+class _Folder(ast.NodeTransformer):
+    """Computes constant arithmetic, comparisons and conditionals in our own templates."""
+
+    _BINARY: ClassVar[dict[type[ast.operator], Callable[[float, float], float]]] = {
+        ast.Add: operator.add,
+        ast.Sub: operator.sub,
+        ast.Mult: operator.mul,
+    }
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        compute = self._BINARY.get(type(node.op))
+        left, right = _number_in(node.left), _number_in(node.right)
+        if compute and left is not None and right is not None:
+            return ast.Constant(compute(left, right))
+        return node
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        operand = _number_in(node.operand)
+        if isinstance(node.op, ast.USub) and operand is not None:
+            return ast.Constant(-operand)
+        return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        if (
+            len(node.ops) == 1
+            and isinstance(node.ops[0], ast.Eq)
+            and isinstance(node.left, ast.Constant)
+            and isinstance(node.comparators[0], ast.Constant)
+        ):
+            return ast.Constant(node.left.value == node.comparators[0].value)
+        return node
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.test, ast.Constant):
+            return node.body if node.test.value else node.orelse
+        return node
+
+
+def _number_in(node: ast.AST) -> float | None:
+    """The float a node of our templates holds, if it is a constant."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, float):
+        return node.value
+    return None
 
 
 def _atom(code: str) -> str:
