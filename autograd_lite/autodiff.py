@@ -13,10 +13,11 @@ import gc
 import math
 import numbers
 import operator
+import threading
 import warnings
 import weakref
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ContextDecorator, contextmanager, nullcontext
+from collections.abc import Callable, Sequence
+from contextlib import ContextDecorator, nullcontext
 from typing import Any, Literal, overload
 
 from autograd_lite import value as _value
@@ -28,6 +29,7 @@ __all__ = [
     "enable_grad",
     "grad",
     "gradients",
+    "graph_building",
     "hessian",
     "is_grad_enabled",
     "no_grad",
@@ -47,23 +49,85 @@ NonFinite = Literal["raise", "warn"]
 _last_root: weakref.ref[Value] | None = None
 
 
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while walking a graph.
+# graph_building()'s state, shared by every thread: the collector's setting when the
+# outermost context was entered, and how many contexts are open. A count rather than
+# a per-context saved flag, so that contexts opened and closed in different orders by
+# different threads still restore the user's setting when the last one closes.
+_building_lock = threading.Lock()
+_building_depth = 0
+_collector_was_enabled = False
 
-    The walk allocates many tracked objects (iterators, tuples, Values under
-    create_graph) but creates no reference cycles, so collections it triggers
-    are pure cost: each one re-scans the whole live graph. On a 100,000-node
-    chain they made backward() 3-4x slower. The previous state is restored.
+
+class graph_building(ContextDecorator):  # noqa: N801 - a context, named like no_grad
+    """Build graphs (or run a decorated function) at a flat cost per node.
+
+    Python's cycle collector runs every few hundred allocations and, now and
+    then, re-scans every live object: on a growing graph that makes each new
+    node cost more than the last (twice as much per node at 100,000 chain steps
+    as at 1,000). Inside this context the collector is paused. Every library
+    call that builds or walks a graph (models, losses, ``fit``, ``grad``,
+    ``backward()``, the CLI) already uses it; wrap your own training loop in it
+    to get the same speed. Contexts nest and work across threads.
+
+    Why it is safe: our graphs hold no reference cycles (a node points only at
+    its parents), so reference counting alone frees a dropped graph; the
+    collector has nothing of ours to find. On leaving the outermost context the
+    collector is set back on (or off) as it was, even when an exception
+    escapes, and cycles your own code made inside are collected at its next
+    run, as they would have been. Its thresholds and frozen objects are never
+    touched.
+
+    NOTE: while paused, cyclic garbage your code makes is not freed; keep the
+    context around graph work, not around a whole program.
+
+    Example:
+        >>> import gc
+        >>> from autograd_lite import Value, graph_building
+        >>> with graph_building():
+        ...     x = Value(0.5)
+        ...     for _ in range(10_000):
+        ...         x = (0.9 * x + 0.1).tanh()
+        ...     gc.isenabled()
+        False
+        >>> gc.isenabled(), round(x.data, 4)
+        (True, 0.5016)
+        >>> @graph_building()
+        ... def deep(n):
+        ...     x = Value(0.5)
+        ...     for _ in range(n):
+        ...         x = (0.9 * x + 0.1).tanh()
+        ...     return x
+        >>> round(deep(10_000).data, 4)
+        0.5016
     """
-    enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+
+    # The mechanism was chosen by measurement (a 100,000-step chain, counting
+    # the young collection that runs over a graph still alive on leaving):
+    # pausing cost 373 ns per node, raising only the oldest threshold
+    # (700, 10, 10**9) 551 (young collections still scan each node twice), the
+    # defaults 1,224. gc.freeze() was ruled out: it would move the user's own
+    # objects into, and unfreeze() out of, the permanent generation.
+
+    def __enter__(self) -> graph_building:
+        global _building_depth, _collector_was_enabled
+        with _building_lock:
+            if _building_depth == 0:
+                _collector_was_enabled = gc.isenabled()
+                gc.disable()
+            _building_depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _building_depth
+        with _building_lock:
+            _building_depth -= 1
+            if _building_depth == 0:
+                (gc.enable if _collector_was_enabled else gc.disable)()
+
+
+# The name jit.py's tracing imports: the same context, so tracing pauses the
+# collector the same way (jit can switch to graph_building and drop this line).
+_cycle_collector_paused = graph_building
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -79,7 +143,7 @@ def topological_order(root: Value) -> list[Value]:
         >>> [n.label or n.op for n in topological_order(x * y + x.sin())]
         ['x', 'y', 'mul', 'sin', 'add']
     """
-    with _cycle_collector_paused():
+    with graph_building():
         return _topological_order(root)
 
 
@@ -145,7 +209,7 @@ def backpropagate(
     if not math.isfinite(root.data):
         _nonfinite(f"the root is {root.data}: {_first_nonfinite_value(root)}", nonfinite)
 
-    with _cycle_collector_paused():
+    with graph_building():
         return _backpropagate(root, seed, create_graph, nonfinite, record)
 
 
@@ -290,6 +354,7 @@ def is_grad_enabled() -> bool:
 # -- functional API -------------------------------------------------------------------
 
 
+@graph_building()
 def gradients(out: Any, inputs: Sequence[Value], *, create_graph: bool = False) -> list[Any]:
     """d(out)/d(input) for each input, leaving every existing ``.grad`` as it was.
 
@@ -410,6 +475,7 @@ def value_and_grad(
         (6.909297426825682, (2.5838531634528574, 2.0))
     """
 
+    @graph_building()
     def wrapped(*args: Any) -> Any:
         nums = _as_argnums(argnums, len(args))
         out, inputs, nested = _call(fn, args, nums)
@@ -438,6 +504,7 @@ def grad(fn: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable
     """
     vg: Callable[..., Any] = value_and_grad(fn, argnums)
 
+    @graph_building()
     def wrapped(*args: Any) -> Any:
         return vg(*args)[1]
 
@@ -455,6 +522,7 @@ def hessian(fn: Callable[..., Any]) -> Callable[..., list[list[float]]]:
         [[4.0, 2.0], [2.0, 12.0]]
     """
 
+    @graph_building()
     def wrapped(*args: Any) -> list[list[float]]:
         if not args:
             raise TypeError("hessian(fn)(...) needs at least one argument")

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograd_lite.autodiff import hessian, no_grad
+from autograd_lite.autodiff import graph_building, hessian, no_grad
 from autograd_lite.expression import (
     FUNCTIONS,
     MAX_LENGTH,
@@ -1040,7 +1040,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE_ERROR
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        status = handler(args)
+        with graph_building():  # every command builds graphs; see graph_building()
+            status = handler(args)
         sys.stdout.flush()  # inside the try, so that a closed pipe is caught below
         return status
     except BrokenPipeError:

@@ -18,6 +18,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from autograd_lite.autodiff import graph_building
 from autograd_lite.value import Value
 
 __all__ = [
@@ -42,6 +43,7 @@ Prediction = Scalar | Sequence[Any]
 Target = Scalar | Sequence[Any]
 
 
+@graph_building()
 def mse(prediction: Prediction, target: Target) -> Value:
     """Mean squared error, ``mean((prediction - target)^2)``.
 
@@ -52,6 +54,7 @@ def mse(prediction: Prediction, target: Target) -> Value:
     return _mean([(p - t) ** 2 for p, t in _pairs(prediction, target, "mse", _any_number)])
 
 
+@graph_building()
 def binary_cross_entropy(prediction: Prediction, target: Target) -> Value:
     """Binary cross-entropy on probabilities: ``-(y log p + (1 - y) log(1 - p))``.
 
@@ -85,6 +88,7 @@ def binary_cross_entropy(prediction: Prediction, target: Target) -> Value:
     return _mean(terms)
 
 
+@graph_building()
 def binary_cross_entropy_with_logits(prediction: Prediction, target: Target) -> Value:
     """Binary cross-entropy on a logit z (sigmoid applied inside), stable for any z.
 
@@ -109,6 +113,7 @@ def binary_cross_entropy_with_logits(prediction: Prediction, target: Target) -> 
     return _mean(terms)
 
 
+@graph_building()
 def softmax(logits: Sequence[Scalar]) -> list[Value]:
     """Probabilities ``exp(l_i) / sum_j exp(l_j)``, computed stably.
 
@@ -126,6 +131,7 @@ def softmax(logits: Sequence[Scalar]) -> list[Value]:
     return [e / total for e in exps]
 
 
+@graph_building()
 def cross_entropy(logits: Sequence[Any], target: int | Sequence[int]) -> Value:
     """Softmax cross-entropy from raw scores: ``log(sum_j exp(l_j)) - l_target``.
 
@@ -154,6 +160,7 @@ def cross_entropy(logits: Sequence[Any], target: int | Sequence[int]) -> Value:
     return _cross_entropy_one(logits, target, None)
 
 
+@graph_building()
 def hinge(prediction: Prediction, target: Target) -> Value:
     """micrograd's max-margin loss, ``relu(1 - y * score)``, for labels -1 and +1.
 
@@ -166,6 +173,7 @@ def hinge(prediction: Prediction, target: Target) -> Value:
     return _mean([(1 - y * s).relu() for s, y in _pairs(prediction, target, "hinge", _sign_label)])
 
 
+@graph_building()
 def l2_penalty(parameters: Iterable[Value], alpha: float = 1.0) -> Value:
     """``alpha * sum(p^2)``, the L2 regularisation term micrograd's demo adds.
 

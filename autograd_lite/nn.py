@@ -44,7 +44,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from autograd_lite.autodiff import no_grad
+from autograd_lite.autodiff import graph_building, no_grad
 from autograd_lite.jit import JitError, is_tracing
 from autograd_lite.ops import OPS
 from autograd_lite.value import Value
@@ -109,6 +109,7 @@ class Module(ABC):
     def __call__(self, x: Sequence[Value | float]) -> Any:
         """The module's output for one sample."""
 
+    @graph_building()
     def forward_batch(self, X: Sequence[Sequence[Value | float]]) -> list[Any]:
         """The outputs for a batch of samples, one output per sample.
 
@@ -598,10 +599,12 @@ class MLP(Module):
         """Neurons per layer."""
         return [layer.n_outputs for layer in self.layers]
 
+    @graph_building()
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         out = self._run(x) if self._plain else self._run_batch([x])[0]
         return out[0] if len(out) == 1 else out
 
+    @graph_building()
     def forward_batch(self, X: Sequence[Sequence[Value | float]]) -> list[Value | list[Value]]:
         """The outputs for a batch of samples (each a Value, or a list for several
         outputs); batch norm, if any, normalises over this batch.

@@ -20,7 +20,6 @@ extra); the progress bar uses tqdm (the ``[progress]`` extra).
 from __future__ import annotations
 
 import csv
-import gc
 import importlib
 import math
 import numbers
@@ -32,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from autograd_lite import losses as _losses
-from autograd_lite.autodiff import no_grad
+from autograd_lite.autodiff import graph_building, no_grad
 from autograd_lite.jit import Compiled
 from autograd_lite.nn import MLP, BatchNorm, Dropout, Module
 from autograd_lite.optim import LRScheduler, Optimizer, Sophia
@@ -441,7 +440,7 @@ def fit(
     order = list(range(n))
     rng = random.Random(seed)
     try:
-        with _cyclic_gc_paused(), _modes(model, training=True):
+        with graph_building(), _modes(model, training=True):
             for _ in range(epochs):
                 if shuffle and size < n:
                     rng.shuffle(order)
@@ -998,24 +997,6 @@ def _modes(model: Module, training: bool) -> Iterator[None]:
 def _returning(objective: Value) -> Callable[[], Value]:
     """A closure giving the loss already computed (for optimizers that take one)."""
     return lambda: objective
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Switch off Python's cyclic garbage collector while training.
-
-    Value graphs hold no reference cycles (nodes point to parents only), so
-    reference counting frees each step's graph. The cyclic collector would
-    only re-scan the tens of thousands of live nodes of every step, which
-    measured as 35-40% of a training step of micrograd's demo.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _progress_bar(epochs: int) -> Any:

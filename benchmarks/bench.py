@@ -19,6 +19,12 @@ Workloads:
     2. a deep chain x = tanh(0.9*x + 0.1), forward + backward.
     3. a wide sum of 100,000 products w_i * x_i, forward + backward.
     4. memory per live graph node (tracemalloc), on the training step's graph.
+    5. the compiled path (jit) on the deep chain.
+    6. graph building with the cycle collector on and inside
+       ``autograd_lite.graph_building()``: the deep chain's forward pass per node
+       at 1k to 1M steps;
+    7. micrograd's demo step written as users write it, inside the context;
+    8. memory per node built inside the context and outside it.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import autograd_lite
@@ -388,6 +395,141 @@ def bench_memory() -> None:
     )
 
 
+# -- 6-8. graph building: the collector on, and paused by graph_building() --------------
+
+
+def chain_forward(n: int) -> Value:
+    x = Value(0.5)
+    for _ in range(n):
+        x = (0.9 * x + 0.1).tanh()
+    return x
+
+
+def page_faults() -> int:
+    """Minor page faults so far (0 where the resource module is missing)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def forward_seconds(n: int, context: AbstractContextManager[Any]) -> tuple[float, float, int]:
+    """Seconds to build the n-step chain; seconds from there until the
+    young-generation collection that follows has run over the graph still alive
+    (after graph_building() the collector runs it as soon as it is back on: its
+    work on the new nodes was only deferred); page faults while building (fresh
+    memory from the OS, a cost per node that grows with the graph, collector or not)."""
+    gc.collect()
+    with context:
+        faults = page_faults()
+        start = time.perf_counter()
+        root = chain_forward(n)
+        built = time.perf_counter()
+        faults = page_faults() - faults
+    gc.collect(0)
+    after = time.perf_counter() - built
+    del root
+    return built - start, after, faults
+
+
+def bench_graph_building_chain(rounds: int, sizes: list[int]) -> None:
+    print("6. graph building: deep chain forward x = tanh(0.9*x + 0.1), cost per node")
+    print("   relative to 1,000 steps in the same mode (flat is 1.00x)")
+    contexts: dict[str, Callable[[], AbstractContextManager[Any]]] = {
+        "on": nullcontext,
+        "paused": autograd_lite.graph_building,
+    }
+    per_step = len(topological_order(chain_forward(2))) - len(topological_order(chain_forward(1)))
+    build: dict[str, dict[int, float]] = {name: {} for name in contexts}
+    after: dict[int, float] = {}
+    faults: dict[int, float] = {}
+    # As in interleave(): what is alive already (PyTorch's modules) is moved out of
+    # the collector's sight, so its full collections scan only the graph.
+    gc.collect()
+    gc.freeze()
+    for n in sizes:
+        times: dict[str, list[tuple[float, float, int]]] = {name: [] for name in contexts}
+        for _ in range(rounds if n <= 100_000 else max(1, rounds // 3)):
+            for name, context in contexts.items():
+                times[name].append(forward_seconds(n, context()))
+        for name in contexts:
+            build[name][n] = statistics.median(t[0] for t in times[name]) / (per_step * n)
+        after[n] = statistics.median(t[1] for t in times["paused"]) / (per_step * n)
+        faults[n] = statistics.median(t[2] for t in times["paused"]) / (per_step * n)
+    gc.unfreeze()
+    first = sizes[0]
+    for n in sizes:
+        on, paused = build["on"][n], build["paused"][n]
+        print(
+            f"   {n:>9,} steps: collector on {on / build['on'][first]:.2f}x, "
+            f"graph_building() {paused / build['paused'][first]:.2f}x, which is "
+            f"{on / paused:.2f}x faster; leaving it with the graph alive adds "
+            f"{after[n] / paused:.2f}x; {faults[n]:.3f} page faults per node  "
+            f"({on * 1e9:.0f}, {paused * 1e9:.0f}, {after[n] * 1e9:.0f} ns per node)"
+        )
+
+
+def bench_graph_building_step(rounds: int) -> None:
+    X, labels = moons(100, noise=0.1, seed=1)
+    y = [1 if v == 1 else -1 for v in labels]
+    import random
+
+    random.seed(1337)
+    theirs = mg_nn.MLP(2, [16, 16, 1])
+    plain = MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
+    inside = MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
+    for p, q, r in zip(plain.parameters(), inside.parameters(), theirs.parameters()):
+        p.data = q.data = float(r.data)
+    losses: dict[str, list[float]] = {"plain": [], "context": [], "micrograd": []}
+
+    def step_in_context() -> None:
+        # How a user's own loop gets the speed: the step inside graph_building().
+        with autograd_lite.graph_building():
+            k = len(losses["context"])
+            losses["context"].append(training_step(inside, Value, sgd, X, y, k))
+
+    def step_plain() -> None:
+        losses["plain"].append(training_step(plain, Value, sgd, X, y, len(losses["plain"])))
+
+    def step_micrograd() -> None:
+        k = len(losses["micrograd"])
+        losses["micrograd"].append(training_step(theirs, mg_engine.Value, sgd, X, y, k))
+
+    med = interleave(
+        {"context": step_in_context, "plain": step_plain, "micrograd": step_micrograd}, rounds
+    )
+    same = max(abs(a - b) for a, b in zip(losses["context"], losses["micrograd"]))
+    print("7. micrograd's demo step written as users write it, inside graph_building()")
+    print(f"   same losses as micrograd over {rounds} steps: max difference {same:.1e}")
+    print(
+        f"   with graph_building(): {med['micrograd'] / med['context']:.1f}x micrograd's speed; "
+        f"without: {med['micrograd'] / med['plain']:.1f}x "
+        f"(the context makes the step {med['plain'] / med['context']:.2f}x faster)"
+    )
+
+
+def bench_graph_building_memory() -> None:
+    def graph(n: int = 20_000) -> Value:
+        x = Value(0.5)
+        for i in range(n):
+            x = (x * 0.999 + 0.001 * (i % 3)).relu() + x * 0.5
+        return x
+
+    def graph_in_context() -> Value:
+        with autograd_lite.graph_building():
+            return graph()
+
+    def count(root: Value) -> int:
+        return len(topological_order(root))
+
+    plain, inside = bytes_per_node(graph, count), bytes_per_node(graph_in_context, count)
+    print(
+        f"8. memory per node inside graph_building(): {inside / plain:.2f}x outside "
+        f"({inside:.0f} vs {plain:.0f} bytes)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -416,6 +558,12 @@ def main() -> None:
     )
     bench_memory()
     bench_compiled_graphs(3 if args.quick else 5)
+    bench_graph_building_chain(
+        3 if args.quick else 7,
+        [1_000, 10_000, 100_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000],
+    )
+    bench_graph_building_step(rounds)
+    bench_graph_building_memory()
 
 
 if __name__ == "__main__":
