@@ -125,11 +125,6 @@ class graph_building(ContextDecorator):  # noqa: N801 - a context, named like no
                 (gc.enable if _collector_was_enabled else gc.disable)()
 
 
-# The name jit.py's tracing imports: the same context, so tracing pauses the
-# collector the same way (jit can switch to graph_building and drop this line).
-_cycle_collector_paused = graph_building
-
-
 def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, each after all of its parents; root last.
 

@@ -39,10 +39,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from autograd_lite.autodiff import (
-    _cycle_collector_paused,
     _walk,
     enable_grad,
     gradients,
+    graph_building,
     topological_order,
 )
 from autograd_lite.ops import CODE_FUNCTIONS, OPS
@@ -534,7 +534,7 @@ def _trace(
     inputs = [Value(a, label=name) for a, name in zip(args, arg_names)]
     _tracing += 1
     try:
-        with enable_grad(), _cycle_collector_paused():
+        with enable_grad(), graph_building():
             result = fn(*inputs)
     finally:
         _tracing -= 1
