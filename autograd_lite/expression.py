@@ -21,12 +21,14 @@ columns of the offending part, so a caller can print a caret under it:
       x.__class__
        ^^^^^^^^^^
 
-Limits keep hostile input cheap to refuse: at most ``MAX_LENGTH`` characters
-(checked before parsing) and ``MAX_DEPTH`` levels of nesting (parentheses,
-calls and chains of operators all count). Python's parser itself gives up on
-very deep input with ``RecursionError`` or ``MemoryError``; both are caught and
-reported as a too-deep expression. The tree walks here use explicit stacks, so
-they never recurse.
+Limits keep hostile input cheap to refuse, and both are checked on the text
+before Python's parser sees it: at most ``MAX_LENGTH`` characters and
+``MAX_DEPTH`` levels of nesting, where every bracket and every operator adds a
+level (an upper bound on the depth of the syntax tree). Python's own parser
+gives up on deep input at a depth that differs between Python versions (3.11
+and 3.12 raise ``RecursionError`` where 3.10 and 3.13 parse), so measuring first
+makes the answer, and the message, the same on every version. The tree walks
+here use explicit stacks, so they never recurse.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ __all__ = [
 #: The longest expression accepted, in characters (checked before parsing).
 MAX_LENGTH = 10_000
 
-#: The deepest nesting accepted (Python's own limit for parentheses is 200).
+#: The deepest nesting accepted: brackets plus operators on the way in from the outermost
+#: level (Python's own limit for parentheses alone is 200).
 MAX_DEPTH = 200
 
 
@@ -438,6 +441,7 @@ def parse(text: str) -> Expression:
     shift = len(text) - len(stripped)  # Python refuses leading spaces ("unexpected indent")
     if not stripped.strip():
         raise ExpressionError("the expression is empty", text, 0, max(1, len(text)))
+    _check_nesting(text)
     tree = _python_parse(text, stripped, shift)
     root, variables = _convert(tree.body, text, _ByteColumns(stripped, shift))
     return Expression(text, tuple(variables), root)
@@ -469,15 +473,86 @@ def _python_parse(text: str, stripped: str, shift: int) -> ast.Expression:
             ) from None
         raise ExpressionError(f"syntax error: {message}", text, start, end) from None
     except (RecursionError, MemoryError):
-        # Python's parser recurses: thousands of chained operators exhaust it.
+        # Only constructs the whitelist refuses anyway (e.g. thousands of `not`) get here:
+        # _check_nesting bounds the depth of everything it would accept.
+        raise ExpressionError(
+            "the expression is nested too deeply for Python's parser", text, 0, len(text)
+        ) from None
+
+
+#: Characters that make an operator token; a run of them nests (``x - - - y``).
+_OPERATOR_CHARS = frozenset("+-*/%@~<>=!&|^")
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse text nested more than ``MAX_DEPTH`` levels, before Python parses it.
+
+    Brackets and operators each add a level: the depth reported for a bracket's
+    content is its operators plus the deepest group inside it, and the whole
+    expression's depth is the top level's. That bounds the syntax tree's depth from
+    above (an operator adds at most one level), needs no parser, and is the same on
+    every Python version. Numbers (``1e-5``) and names are skipped whole, so their
+    signs and digits do not count.
+    """
+    # One [operators, deepest group] pair per open bracket, the top level first.
+    levels: list[list[int]] = [[0, 0]]
+    column, length, previous_operator = 0, len(text), False
+    while column < length:
+        char = text[column]
+        if (
+            char.isalpha()
+            or char == "_"
+            or char.isdigit()
+            or (char == "." and text[column + 1 : column + 2].isdigit())
+        ):
+            column = _skip_word(text, column)
+            previous_operator = False
+            continue
+        if char in "([{":
+            levels.append([0, 0])
+        elif char in ")]}" and len(levels) > 1:
+            operators, deepest = levels.pop()
+            levels[-1][1] = max(levels[-1][1], 1 + operators + deepest)
+        elif char in _OPERATOR_CHARS:
+            # `**` and `//` are one operator; `- -` is two.
+            if not (previous_operator and char in "*/" and text[column - 1] == char):
+                levels[-1][0] += 1
+            previous_operator = True
+            column += 1
+            continue
+        if not char.isspace():
+            previous_operator = False
+        column += 1
+    # Brackets left open are Python's syntax error to report; count them as closed.
+    while len(levels) > 1:
+        operators, deepest = levels.pop()
+        levels[-1][1] = max(levels[-1][1], 1 + operators + deepest)
+    depth = sum(levels[0])
+    if depth > MAX_DEPTH:
         start, end = _longest_operator_run(text)
         raise ExpressionError(
-            f"the expression is nested too deeply for Python's parser; at most {MAX_DEPTH} "
-            "levels of parentheses, calls and chained operators are allowed",
+            f"the expression is nested more than {MAX_DEPTH} levels deep (it has {depth:,}: "
+            "every bracket, call and operator adds a level); split it into smaller parts",
             text,
             start,
             end,
-        ) from None
+        )
+
+
+def _skip_word(text: str, column: int) -> int:
+    """The column after the name or number starting at ``column`` (with an exponent's sign)."""
+    number = not (text[column].isalpha() or text[column] == "_")
+    length = len(text)
+    column += 1
+    while column < length:
+        char = text[column]
+        if char.isalnum() or char in "._":
+            if number and char in "eE" and text[column + 1 : column + 2] in ("+", "-"):
+                column += 1  # the sign belongs to the exponent: 1e-5
+            column += 1
+        else:
+            break
+    return column
 
 
 def _longest_operator_run(text: str) -> tuple[int, int]:
@@ -485,7 +560,7 @@ def _longest_operator_run(text: str) -> tuple[int, int]:
     best = (0, len(text))
     run_start, count, best_count = 0, 0, 0
     for column, char in enumerate(text):
-        if char in "+-*/~" or (char == " " and count):
+        if char in _OPERATOR_CHARS or (char == " " and count):
             if count == 0:
                 run_start = column
             count += char != " "
@@ -541,26 +616,19 @@ def _convert(body: ast.expr, text: str, column: _ByteColumns) -> tuple[_Node, li
     """
     variables: dict[str, None] = {}
     built: dict[int, _Node] = {}
-    stack: list[tuple[ast.expr, int, bool]] = [(body, 1, False)]
+    # No depth check here: _check_nesting has bounded the depth before parsing.
+    stack: list[tuple[ast.expr, bool]] = [(body, False)]
     while stack:
-        node, depth, ready = stack.pop()
+        node, ready = stack.pop()
         start, end = _span(node, column)
         if ready:
             built[id(node)] = _build(node, start, end, built)
             continue
-        if depth > MAX_DEPTH:
-            raise ExpressionError(
-                f"the expression is nested more than {MAX_DEPTH} levels deep "
-                "(parentheses, calls and chained operators each add a level)",
-                text,
-                start,
-                end,
-            )
         children = _check(node, text, start, end, column)
         if isinstance(node, ast.Name):
             variables.setdefault(_checked_name(node.id, text, start, end))
-        stack.append((node, depth, True))
-        stack.extend((child, depth + 1, False) for child in reversed(children))
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(children))
     return built[id(body)], list(variables)
 
 
