@@ -240,12 +240,12 @@ def ridders_derivative(f: Callable[[float], float], x: float) -> tuple[float, fl
 
     One fixed step cannot serve every function: ``sin(exp(1/x))`` at x = 0.125
     oscillates on a scale of 3e-5, where a step of 1e-6 is already 0.6% off. So the
-    extrapolation starts from steps 1e-2 ... 1e-8 and the estimate with the smallest
+    extrapolation starts from steps 1e-2 ... 1e-6 and the estimate with the smallest
     error relative to its size wins (a step far larger than the function's scale of
     variation gives a small, wrong number with an error as large as itself).
     """
     results = []
-    for k in range(2, 9):
+    for k in range(2, 7):
         try:
             results.append(_ridders(f, x, 10.0**-k))
         except ValueError:
@@ -258,8 +258,14 @@ def ridders_derivative(f: Callable[[float], float], x: float) -> tuple[float, fl
 def _ridders(f: Callable[[float], float], x: float, h: float) -> tuple[float, float]:
     """Central differences at steps shrinking from ``h`` by a factor 1.4, extrapolated to
     step 0 (Richardson) in a table; the entry that changes least from its neighbours is
-    the answer and that change its error estimate (Numerical Recipes, ``dfridr``)."""
+    the answer and that change its error estimate (Numerical Recipes, ``dfridr``).
+
+    NOTE: neighbouring entries can agree exactly while both carry rounding error (the
+    differences of nearly equal floats are quantised), so the estimate never goes below
+    the rounding error of a difference at the smallest step the entry used.
+    """
     shrink, safe, n = 1.4, 2.0, 10
+    rounding = 100 * sys.float_info.epsilon * max(1.0, abs(f(x)))
     table: list[list[float]] = [[0.0] * n for _ in range(n)]
     table[0][0] = (f(x + h) - f(x - h)) / (2 * h)
     best, error = table[0][0], math.inf
@@ -271,6 +277,7 @@ def _ridders(f: Callable[[float], float], x: float, h: float) -> tuple[float, fl
             table[j][i] = (table[j - 1][i] * factor - table[j - 1][i - 1]) / (factor - 1)
             factor *= shrink**2
             change = max(abs(table[j][i] - table[j - 1][i]), abs(table[j][i] - table[j - 1][i - 1]))
+            change = max(change, rounding / h)
             if change <= error:
                 best, error = table[j][i], change
         if abs(table[i][i] - table[i - 1][i - 1]) >= safe * error:

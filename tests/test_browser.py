@@ -243,6 +243,26 @@ def test_site_pages_load_without_errors_and_show_their_images(
         assert len(svgs) + len(svg_images) >= expect.get("svgs", 0)
         pngs = [src for src in sources if src.startswith("data:image/png")]
         assert len(pngs) >= expect.get("pngs", 0)
+        assert cut_off_tables(browser) == []
+
+
+def cut_off_tables(driver: Any) -> list[str]:
+    """Tables wider than the box that holds them, which the reader cannot scroll."""
+    return driver.execute_script(
+        """const article = document.querySelector('article');
+           if (!article) return [];
+           return Array.from(article.querySelectorAll('table')).filter(table => {
+               const right = table.getBoundingClientRect().right;
+               for (let el = table.parentElement; el; el = el.parentElement) {
+                   const overflow = getComputedStyle(el).overflowX;
+                   if (overflow === 'auto' || overflow === 'scroll') return false;
+                   const clips = overflow === 'hidden' || overflow === 'clip' || el === article;
+                   if (clips && right > el.getBoundingClientRect().right + 1) return true;
+                   if (el === article) return false;
+               }
+               return false;
+           }).map(table => table.innerText.slice(0, 80));"""
+    )
 
 
 def test_the_search_index_lists_the_pages(browser: Any, site: str) -> None:
