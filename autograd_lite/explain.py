@@ -771,6 +771,8 @@ class StepThrough:
             "font:13px sans-serif;user-select:none}",
             f"#{uid} label.off{{opacity:.35;pointer-events:none}}",
             f"#{uid} .cap{{font:13px sans-serif;margin:6px 0}}",
+            # A wide graph shrinks to the page instead of running off its right edge.
+            f"#{uid} svg{{max-width:100%;height:auto}}",
         ]
         css += [f"#{uid}-{k}:checked ~ .f{k}{{display:block}}" for k in range(n)]
         parts = [f'<div id="{uid}"><style>{"".join(css)}</style>']

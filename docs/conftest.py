@@ -9,6 +9,13 @@ from pathlib import Path
 
 import pytest
 
+# Only the pages are tests here. The notebooks (a link to ../notebooks) run in
+# tests/test_notebooks.py, and the Python files under docs/ (the MkDocs hooks, figure
+# scripts, the playground) are build tools whose imports (griffe, pyodide) are not test
+# dependencies, so --doctest-modules must not import them.
+collect_ignore = ["notebooks"]
+collect_ignore_glob = ["*.py"]
+
 
 @pytest.fixture(autouse=True)
 def _in_a_temporary_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

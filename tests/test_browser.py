@@ -382,6 +382,15 @@ def test_step_through_export_steps_forward_and_back(browser: Any, tmp_path: Path
         container = browser.find_element(By.CSS_SELECTOR, "div[id^='agl-steps-']")
         step_through_both_ways(browser, container, root)
         assert console_errors(browser, page.as_uri()) == ([], [])
+        # The drawing fits a narrow window instead of running off its right edge.
+        browser.set_window_size(800, 900)
+        overflow = browser.execute_script(
+            """const svg = Array.from(document.querySelectorAll('svg'))
+                 .find(s => s.checkVisibility());
+               return svg.getBoundingClientRect().right - document.documentElement.clientWidth;"""
+        )
+        browser.set_window_size(1280, 1000)
+        assert overflow <= 0
 
 
 def test_draw_and_step_through_inline_in_an_exported_notebook(browser: Any, tmp_path: Path) -> None:
