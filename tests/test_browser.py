@@ -116,6 +116,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             import mkdocs  # noqa: F401
         except ImportError:
             missing('mkdocs not installed: pip install -e ".[docs]"')
+    if not (ROOT / "node_modules" / "pyodide").is_dir():
+        missing("the playground's runtimes are missing (the site build copies them): npm ci")
     out = tmp_path_factory.mktemp("site")
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
