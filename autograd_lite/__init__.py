@@ -6,11 +6,14 @@ rule can be inspected, drawn (``draw``), tabulated (``explain``) and stepped
 through (``step_through``). ``nn``, ``losses``, ``optim``, ``datasets`` and
 ``train`` build and train tiny networks on top.
 
-NOTE: ``autograd_lite.explain`` is the function ``explain(root)``; import the
-module's other names with ``from autograd_lite.explain import why``.
+The explaining layer is split by what it holds: ``notation`` (names, numbers,
+formulas), ``tables``, ``ledger`` (``explain``, ``trace``, ``forward_table``),
+``questions`` (``why``, ``paths``, ``summary``, ``tree``) and ``anomaly``
+(``detect_anomaly``); ``viz`` draws, including ``steps``/``step_through``.
 """
 
 from autograd_lite import datasets, losses, nn, optim, train, viz
+from autograd_lite.anomaly import NonFiniteError, detect_anomaly
 from autograd_lite.autodiff import (
     enable_grad,
     grad,
@@ -23,24 +26,13 @@ from autograd_lite.autodiff import (
     value_and_grad,
     zero_grad,
 )
-from autograd_lite.explain import (
-    Ledger,
-    NonFiniteError,
-    detect_anomaly,
-    explain,
-    forward_table,
-    paths,
-    step_through,
-    steps,
-    summary,
-    tree,
-    why,
-)
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
 from autograd_lite.jit import Compiled, JitError, jit
+from autograd_lite.ledger import Ledger, explain, forward_table, trace
 from autograd_lite.ops import OPS, Op
+from autograd_lite.questions import paths, summary, tree, why
 from autograd_lite.value import Value
-from autograd_lite.viz import draw, draw_network
+from autograd_lite.viz import draw, draw_network, step_through, steps
 
 __version__ = "0.1.0"
 
@@ -77,6 +69,7 @@ __all__ = [
     "steps",
     "summary",
     "topological_order",
+    "trace",
     "train",
     "tree",
     "value_and_grad",

@@ -45,6 +45,11 @@ Recorder = Callable[[Value, Value, Any, Any, Any], None]
 #: What backward() does when the root or a gradient is inf or NaN.
 NonFinite = Literal["raise", "warn"]
 
+#: The core's backward hook, when set: called with the root at the start of every
+#: backward pass, it returns a recorder to call after each accumulation (or None).
+#: ``anomaly.detect_anomaly()`` plugs in here to check every gradient.
+_on_backward: Callable[[Value], Recorder | None] | None = None
+
 # The last root backward() ran from, to warn when it runs again unzeroed.
 _last_root: weakref.ref[Value] | None = None
 
@@ -195,14 +200,16 @@ def backpropagate(
     Values from the op table and every ``.grad`` becomes a Value, so the result
     can be differentiated again. ``record`` is called after each accumulation
     (the ledger's slow path); ``backward()`` passes None and pays nothing for it.
+    The ``_on_backward`` hook, when set, adds its own recorder after ``record``.
     """
-    global _last_root
     if nonfinite not in ("raise", "warn"):
         raise ValueError(f"nonfinite={nonfinite!r}: use 'raise' or 'warn'")
     if isinstance(seed, bool) or not isinstance(seed, (int, float)):
         raise TypeError(f"backward(grad={seed!r}): the seed gradient must be a real number")
     if not math.isfinite(root.data):
         _nonfinite(f"the root is {root.data}: {_first_nonfinite_value(root)}", nonfinite)
+    if _on_backward is not None:
+        record = _both(record, _on_backward(root))
 
     with graph_building():
         return _backpropagate(root, seed, create_graph, nonfinite, record)
@@ -256,6 +263,18 @@ def _backpropagate(
 
 
 _grad_of = operator.attrgetter("grad")
+
+
+def _both(first: Recorder | None, second: Recorder | None) -> Recorder | None:
+    """One recorder calling ``first`` then ``second`` (either may be None)."""
+    if first is None or second is None:
+        return first or second
+
+    def record(node: Value, parent: Value, upstream: Any, local: Any, before: Any) -> None:
+        first(node, parent, upstream, local, before)
+        second(node, parent, upstream, local, before)
+
+    return record
 
 
 def _check_finite(root: Value, nonfinite: NonFinite) -> None:
@@ -533,3 +552,6 @@ def hessian(fn: Callable[..., Any]) -> Callable[..., list[list[float]]]:
         return [[float(h) for h in row] for row in rows]
 
     return wrapped
+
+
+_value._backpropagate = backpropagate  # Value.backward() runs this (see value.py)

@@ -514,7 +514,7 @@ def _generated_source(fn: Callable[..., Value], point: dict[str, float], label: 
 
 def _explain_tables(root: Value) -> tuple[Any, Any]:
     """The forward table and the backward ledger of ``root`` (gradients left unchanged)."""
-    from autograd_lite.explain import explain, forward_table
+    from autograd_lite.ledger import explain, forward_table
 
     try:
         return forward_table(root), explain(root)
@@ -905,7 +905,7 @@ DEMO_FOLDER = "autograd-lite-demo"
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from autograd_lite.explain import explain
+    from autograd_lite.ledger import explain
     from autograd_lite.viz import draw, draw_network
 
     start = time.perf_counter()

@@ -9,13 +9,13 @@ valid subgradient), instead of flagging it as a bug.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from autograd_lite.autodiff import no_grad, value_and_grad
+from autograd_lite.tables import Table
 from autograd_lite.value import Value
 
 __all__ = ["GradcheckReport", "GradcheckRow", "gradcheck"]
@@ -49,10 +49,19 @@ class GradcheckRow:
 
 
 @dataclass(frozen=True)
-class GradcheckReport:
-    """The rows of a gradient check; truthy when every row passes."""
+class GradcheckReport(Table):
+    """The rows of a gradient check; truthy when every row passes.
+
+    A ``Table``: ``str(report)`` is aligned text ending in PASSED or FAILED,
+    Jupyter shows HTML with mismatches highlighted, and ``to_markdown()`` and
+    ``to_latex()`` give the same table for notes.
+    """
 
     rows: tuple[GradcheckRow, ...]
+
+    columns = ("input", "at", "analytic", "numeric", "error", "verdict")
+    align = "llllll"
+    rule = True
 
     @property
     def passed(self) -> bool:
@@ -62,32 +71,24 @@ class GradcheckReport:
     def __bool__(self) -> bool:
         return self.passed
 
-    def _table(self) -> list[list[str]]:
-        head = ["input", "at", "analytic", "numeric", "error", "verdict"]
-        body = [
+    def _cells(self) -> list[list[str]]:
+        return [
             [r.name, f"{r.point:.6g}", f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.error:.2e}",
              r.verdict + (f" ({r.note})" if r.note else "")]
             for r in self.rows
         ]  # fmt: skip
-        return [head, *body]
+
+    def _highlighted(self) -> list[bool]:
+        return [r.verdict == MISMATCH for r in self.rows]
+
+    def _verdict(self) -> str:
+        return "PASSED" if self.passed else "FAILED"
 
     def __str__(self) -> str:
-        table = self._table()
-        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        lines.append("PASSED" if self.passed else "FAILED")
-        return "\n".join(lines)
+        return f"{self.to_text()}\n{self._verdict()}"
 
     def _repr_html_(self) -> str:
-        table = self._table()
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in table[0])
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in table[1:]
-        )
-        verdict = "PASSED" if self.passed else "FAILED"
-        return f"<table><tr>{head}</tr>{body}</table><p><b>{verdict}</b></p>"
+        return f"{self.to_html()}<p><b>{self._verdict()}</b></p>"
 
 
 def gradcheck(

@@ -22,24 +22,30 @@ import math
 import numbers
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import Any, Literal
 
 from autograd_lite.ops import FLOAT_MATH, OPS, Op
-
-if TYPE_CHECKING:
-    from autograd_lite.explain import Ledger
 
 __all__ = ["Value"]
 
 _new = object.__new__
 
+
 # Switched off by ``autodiff.no_grad()``: new nodes are then leaves that record
 # nothing, which is cheaper and keeps no graph alive.
 _grad_enabled = True
 
-# Called with every node an op makes, when set: ``explain.detect_anomaly()``
-# uses it to check values and remember where each node was created.
+
+# -- the core's hooks: UI code plugs in here, it never swaps the core's functions --
+
+#: Called with every node an op makes, when set: ``anomaly.detect_anomaly()``
+#: uses it to check values and remember where each node was created.
 _on_new_node: Callable[[Value], None] | None = None
+
+#: The backward pass, ``autodiff.backpropagate``, installed by ``autodiff`` when
+#: it is imported (always, by the package's ``__init__``): autodiff builds on
+#: Value, so importing it here would make an import cycle.
+_backpropagate: Callable[..., object] | None = None
 
 
 def _unary_method(op: Op, doc: str = "") -> Callable[[Value], Value]:
@@ -198,33 +204,6 @@ class Value:
 
     # -- graph --------------------------------------------------------------------
 
-    @overload
-    def backward(
-        self,
-        grad: float = 1.0,
-        *,
-        create_graph: bool = False,
-        nonfinite: Literal["raise", "warn"] = "raise",
-        trace: Literal[False] = False,
-    ) -> None: ...
-    @overload
-    def backward(
-        self,
-        grad: float = 1.0,
-        *,
-        create_graph: bool = False,
-        nonfinite: Literal["raise", "warn"] = "raise",
-        trace: Literal[True],
-    ) -> Ledger: ...
-    @overload
-    def backward(
-        self,
-        grad: float = 1.0,
-        *,
-        create_graph: bool = False,
-        nonfinite: Literal["raise", "warn"] = "raise",
-        trace: bool,
-    ) -> Ledger | None: ...
     def backward(
         self,
         grad: float = 1.0,
@@ -232,7 +211,7 @@ class Value:
         create_graph: bool = False,
         nonfinite: Literal["raise", "warn"] = "raise",
         trace: bool = False,
-    ) -> Ledger | None:
+    ) -> None:
         """Fill in ``.grad`` of every node this Value depends on.
 
         Seeds ``self.grad`` with ``grad`` (1.0: d(self)/d(self)) and applies the
@@ -248,15 +227,17 @@ class Value:
                 derivatives). The functional ``grad``/``hessian`` use this.
             nonfinite: ``"raise"`` (default) or ``"warn"`` when the root or a
                 gradient is inf or NaN.
-            trace: also record every step of the pass and return it as an
-                ``explain.Ledger`` (the same pass, with a recorder attached).
+            trace: removed; ``autograd_lite.trace(root)`` runs this pass and
+                returns its ledger.
         """
         if trace:
-            from autograd_lite.explain import traced_backward  # the core imports no UI code
-
-            return traced_backward(self, grad, create_graph=create_graph, nonfinite=nonfinite)
-        _autodiff.backpropagate(self, grad, create_graph=create_graph, nonfinite=nonfinite)
-        return None
+            raise TypeError(
+                "backward(trace=True) was removed: call autograd_lite.trace(root), which "
+                "runs the same backward pass and returns its ledger"
+            )
+        if _backpropagate is None:  # only if autograd_lite/__init__.py was bypassed
+            raise RuntimeError("import autograd_lite (it installs the backward pass) first")
+        _backpropagate(self, grad, create_graph=create_graph, nonfinite=nonfinite)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph."""
@@ -401,5 +382,3 @@ VALUE_MATH = SimpleNamespace(
 )
 
 _POW, _RPOW = OPS["pow"], OPS["rpow"]
-
-from autograd_lite import autodiff as _autodiff  # noqa: E402  (autodiff imports Value)

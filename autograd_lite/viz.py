@@ -6,6 +6,8 @@ every op as a circle with its symbol, and every edge with its local derivative
 gradient that flowed along it. A node used more than once carries a Σ row
 listing the contributions that summed into its gradient. ``draw_network(mlp)``
 shows the neuron-level picture: neurons as circles, weights as edges.
+``steps(root)`` and ``step_through(root)`` draw the backward pass one ledger
+row at a time.
 
 The DOT text is built here as plain text, numbered by topological order (never
 ``id()``), so the same graph always gives the same text: ``Graph.source`` can be
@@ -17,25 +19,19 @@ to SVG/PNG/PDF uses the ``graphviz`` package (the ``viz`` extra) and Graphviz's
 from __future__ import annotations
 
 import html
+import itertools
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from autograd_lite.autodiff import topological_order
-from autograd_lite.explain import (
-    Ledger,
-    LedgerRow,
-    _wrap,
-    explain,
-    format_number,
-    local_formula,
-    node_names,
-)
+from autograd_lite.ledger import Ledger, LedgerRow, explain
+from autograd_lite.notation import as_operand, format_number, local_formula, node_names
 from autograd_lite.ops import OPS
 from autograd_lite.value import Value
 
-__all__ = ["MAX_NODES", "Graph", "draw", "draw_network"]
+__all__ = ["MAX_NODES", "Graph", "StepThrough", "draw", "draw_network", "step_through", "steps"]
 
 #: ``draw`` refuses graphs with more Value nodes than this unless told otherwise.
 MAX_NODES = 250
@@ -313,8 +309,8 @@ def _edge_label(look: _Look, node: Value, index: int) -> str:
     parent = node.parents[index]
     formula = local_formula(node, index, look.names, look.precision)
     number = _fmt(look, float(node.local_grads[index]))
-    child = _wrap(look.names[node])
-    derivative = f"∂{child}/∂{_wrap(look.names[parent])} = "
+    child = as_operand(look.names[node])
+    derivative = f"∂{child}/∂{as_operand(look.names[parent])} = "
     derivative += number if _is_constant(formula) else f"{formula} = {number}"
     lines = [f'<font color="#57606a">{_esc(derivative)}</font>']
     flow = _flow(look, node, index)
@@ -621,6 +617,135 @@ def _cluster_index(
     return index, titles
 
 
+# -- step-through: one drawing per ledger row ---------------------------------------
+
+
+def steps(root: Value, **draw_options: Any) -> Iterator[Graph]:
+    """One drawing per ledger step: the node being processed highlighted, the
+    edge being followed in bold, gradients not yet known shown as ``?``.
+
+    A gradient that has received some but not all of its contributions is shown
+    as the running sum followed by ``+ …``. Keyword arguments go to ``viz.draw``
+    (``rankdir``, ``precision``, ``parameters``). The graph's gradients are not
+    changed.
+
+    Example:
+        >>> x = Value(3.0, label="x")
+        >>> [g.caption for g in steps(x * x)]  # doctest: +NORMALIZE_WHITESPACE
+        ['step 1/2: (x * x) passes 1.0 × ∂(x * x)/∂x (x = 3.0) = 3.0 to x; x.grad: 0.0 → 3.0',
+         'step 2/2: (x * x) passes 1.0 × ∂(x * x)/∂x (x = 3.0) = 3.0 to x;
+          x.grad: 3.0 → 3.0 + 3.0 = 6.0']
+    """
+    precision = int(draw_options.get("precision", 4))
+    ledger = explain(root, precision=precision)
+    total = len(ledger)
+    pending: Counter[Value] = Counter(row.parent for row in ledger)
+    shown: dict[Value, str] = {root: format_number(ledger.seed, precision)}
+    for row in ledger:
+        pending[row.parent] -= 1
+        after = format_number(row.after, precision)
+        shown[row.parent] = after if pending[row.parent] == 0 else f"{after} + …"
+        caption = f"step {row.step}/{total}: {row.sentence(precision)}"
+        yield _draw_step(root, ledger, row, dict(shown), caption, draw_options)
+
+
+class StepThrough:
+    """Self-contained HTML with previous/next buttons over the drawings of ``steps``.
+
+    Pure HTML and CSS (radio buttons), no JavaScript: it works in a trusted or
+    untrusted notebook and in a static HTML export. Each frame shows the drawing
+    (SVG, or the DOT text when the ``dot`` program is missing) and the ledger
+    row it illustrates.
+    """
+
+    _counter = itertools.count(1)
+
+    def __init__(self, frames: list[tuple[str, str]], title: str) -> None:
+        #: (caption, picture as HTML) per step
+        self.frames = frames
+        self.title = title
+        self._uid = f"agl-steps-{next(StepThrough._counter)}"
+
+    def to_html(self) -> str:
+        """The whole widget as one HTML fragment."""
+        uid, n = self._uid, len(self.frames)
+        css = [
+            f"#{uid} input{{display:none}}",
+            f"#{uid} .frame{{display:none}}",
+            f"#{uid} label.btn{{display:inline-block;padding:2px 10px;margin-right:4px;"
+            "border:1px solid #8c959f;border-radius:4px;background:#f6f8fa;cursor:pointer;"
+            "font:13px sans-serif;user-select:none}",
+            f"#{uid} label.off{{opacity:.35;pointer-events:none}}",
+            f"#{uid} .cap{{font:13px sans-serif;margin:6px 0}}",
+            # A wide graph shrinks to the page instead of running off its right edge.
+            f"#{uid} svg{{max-width:100%;height:auto}}",
+        ]
+        css += [f"#{uid}-{k}:checked ~ .f{k}{{display:block}}" for k in range(n)]
+        parts = [f'<div id="{uid}"><style>{"".join(css)}</style>']
+        parts.append(f'<div class="cap"><b>{html.escape(self.title)}</b></div>')
+        for k in range(n):
+            checked = " checked" if k == 0 else ""
+            parts.append(f'<input type="radio" name="{uid}" id="{uid}-{k}"{checked}>')
+        for k, (caption, picture) in enumerate(self.frames):
+            prev_cls = "btn off" if k == 0 else "btn"
+            next_cls = "btn off" if k == n - 1 else "btn"
+            parts.append(
+                f'<div class="frame f{k}">'
+                f'<label class="{prev_cls}" for="{uid}-{max(k - 1, 0)}">◀ previous</label>'
+                f'<label class="{next_cls}" for="{uid}-{min(k + 1, n - 1)}">next ▶</label>'
+                f'<div class="cap">{html.escape(caption)}</div>{picture}</div>'
+            )
+        parts.append("</div>")
+        return "".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write a standalone HTML page."""
+        page = (
+            '<!DOCTYPE html><html><head><meta charset="utf-8">'
+            f"<title>{html.escape(self.title)}</title></head><body>{self.to_html()}</body></html>"
+        )
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(page)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def __repr__(self) -> str:
+        return f"<StepThrough: {len(self.frames)} steps>"
+
+
+def step_through(
+    root: Value, *, widget: bool | None = None, **draw_options: Any
+) -> StepThrough | Any:
+    """Step through the backward pass in a notebook, one ledger row at a time.
+
+    Args:
+        root: the output to differentiate.
+        widget: True for ipywidgets controls (needs the ``notebook`` extra), False
+            for the self-contained HTML of ``StepThrough`` (which survives a static
+            HTML export), None (default) for ipywidgets when installed.
+        **draw_options: passed to ``viz.draw`` (``rankdir``, ``precision``...).
+
+    Returns:
+        An ipywidgets ``VBox``, or a ``StepThrough`` that Jupyter shows as HTML.
+    """
+    frames = [(g.caption, g._html_picture()) for g in steps(root, **draw_options)]
+    title = f"backward pass from {node_names(root).get(root, 'root')}: {len(frames)} steps"
+    if widget is None:
+        try:
+            import ipywidgets  # type: ignore[import-untyped]  # noqa: F401
+        except ImportError:
+            widget = False
+        else:
+            widget = True
+    if not widget:
+        return StepThrough(frames, title)
+    return _step_widget(frames, title)
+
+
 def _draw_step(
     root: Value,
     ledger: Ledger,
@@ -629,7 +754,7 @@ def _draw_step(
     caption: str,
     options: dict[str, Any],
 ) -> Graph:
-    """One step-through frame (see ``explain.steps``)."""
+    """One step-through frame (see ``steps``)."""
     allowed = {"rankdir", "precision", "parameters", "max_nodes"}
     unknown = set(options) - allowed
     if unknown:
@@ -660,9 +785,9 @@ def _draw_step(
 
 
 def _step_widget(frames: list[tuple[str, str]], title: str) -> Any:
-    """ipywidgets controls over step-through frames (see ``explain.step_through``)."""
+    """ipywidgets controls over step-through frames (see ``step_through``)."""
     try:
-        import ipywidgets as widgets  # type: ignore[import-untyped]
+        import ipywidgets as widgets
     except ImportError:
         raise ImportError(
             'the step-through widget needs ipywidgets: pip install "autograd-lite[notebook]", '

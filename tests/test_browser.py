@@ -36,7 +36,7 @@ from typing import Any
 import pytest
 
 from autograd_lite import Value, explain, step_through, topological_order
-from autograd_lite.explain import format_number
+from autograd_lite.notation import format_number
 from autograd_lite.ops import OPS
 
 pytestmark = pytest.mark.browser

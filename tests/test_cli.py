@@ -483,7 +483,7 @@ def _f_at_2_3() -> Value:
 
 
 def test_explain_prints_the_forward_table_and_the_ledger() -> None:
-    from autograd_lite.explain import explain, forward_table
+    from autograd_lite.ledger import explain, forward_table
 
     done = command("grad", "x*y + sin(x)", "x=2", "y=3", "--explain")
     assert done.returncode == EXIT_OK, done.stderr
@@ -499,7 +499,7 @@ def test_explain_prints_the_forward_table_and_the_ledger() -> None:
 
 
 def test_explain_as_markdown_and_latex() -> None:
-    from autograd_lite.explain import explain
+    from autograd_lite.ledger import explain
 
     ledger = explain(_f_at_2_3())
     for style, render in (("markdown", ledger.to_markdown), ("latex", ledger.to_latex)):
@@ -509,7 +509,7 @@ def test_explain_as_markdown_and_latex() -> None:
 
 
 def test_explain_in_json_is_the_ledger() -> None:
-    from autograd_lite.explain import explain, forward_table
+    from autograd_lite.ledger import explain, forward_table
 
     result = grad_json("x*y + sin(x)", "x=2", "y=3", "--explain")
     f = _f_at_2_3()

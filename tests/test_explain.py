@@ -1,5 +1,6 @@
 """The backward ledger, forward table, step-through, why/paths/summary/tree and
-NaN/inf provenance (autograd_lite.explain).
+NaN/inf provenance (the explaining layer: ledger, questions, anomaly, and
+viz.steps/step_through).
 
 Hand-computed values use ``math`` directly, never the engine; the seed articles'
 numbers (002: graph examples, 003: a 2-2-1 sigmoid network with BCE) are
@@ -20,24 +21,11 @@ from hypothesis import strategies as st
 import autograd_lite.autodiff as autodiff
 import autograd_lite.value as value_module
 from autograd_lite import Value
-from autograd_lite.explain import (
-    Ledger,
-    NonFiniteError,
-    StepThrough,
-    created_at,
-    detect_anomaly,
-    explain,
-    format_number,
-    forward_table,
-    node_names,
-    paths,
-    step_through,
-    steps,
-    summary,
-    traced_backward,
-    tree,
-    why,
-)
+from autograd_lite.anomaly import NonFiniteError, created_at, detect_anomaly
+from autograd_lite.ledger import Ledger, explain, forward_table, trace
+from autograd_lite.notation import format_number, node_names
+from autograd_lite.questions import paths, summary, tree, why
+from autograd_lite.viz import StepThrough, step_through, steps
 
 COS2 = math.cos(2.0)
 
@@ -111,9 +99,9 @@ def test_rows_follow_the_order_the_pass_ran() -> None:
         assert not any(r.parent is row.node for r in later)
 
 
-def test_backward_trace_returns_the_ledger_and_accumulates_like_backward() -> None:
+def test_trace_returns_the_ledger_and_accumulates_like_backward() -> None:
     f, x, _y = example()
-    ledger = f.backward(trace=True)
+    ledger = trace(f)
     assert isinstance(ledger, Ledger)
     assert x.grad == ledger.grad(x) == 3.0 + COS2
     with pytest.warns(UserWarning, match="without zeroing"):
@@ -121,16 +109,23 @@ def test_backward_trace_returns_the_ledger_and_accumulates_like_backward() -> No
     assert x.grad == pytest.approx(2 * (3.0 + COS2), rel=1e-15)
     before = x.grad
     with pytest.warns(UserWarning, match="without zeroing"):
-        third = f.backward(trace=True)
+        third = trace(f)
     # Leaves carry what earlier calls left: the ledger shows the real before/after.
     first_into_x = third.contributions(x)[0]
     assert first_into_x.before == before
     assert third.contributions(x)[-1].after == x.grad == pytest.approx(3 * (3.0 + COS2))
 
 
-def test_traced_backward_with_create_graph_records_floats() -> None:
+def test_backward_trace_true_was_removed_and_names_its_replacement() -> None:
+    x = Value(3.0)
+    with pytest.raises(TypeError, match=r"autograd_lite\.trace\(root\)"):
+        (x * x).backward(trace=True)
+    assert x.grad == 0.0
+
+
+def test_trace_with_create_graph_records_floats() -> None:
     x = Value(3.0, label="x")
-    ledger = traced_backward(x**3, create_graph=True)
+    ledger = trace(x**3, create_graph=True)
     assert isinstance(x.grad, Value)
     assert ledger.rows[0].local == 27.0
     assert isinstance(ledger.rows[0].local, float)
@@ -687,17 +682,20 @@ def test_detect_anomaly_reports_the_first_nonfinite_gradient() -> None:
     assert "backward step" in str(info.value)
 
 
-def test_detect_anomaly_costs_nothing_when_off_and_restores_on_exit() -> None:
+def test_detect_anomaly_plugs_into_the_core_hooks_and_clears_them_on_exit() -> None:
     backpropagate = autodiff.backpropagate
     assert value_module._on_new_node is None
+    assert autodiff._on_backward is None
     with detect_anomaly():
         assert value_module._on_new_node is not None
-        assert autodiff.backpropagate is not backpropagate
+        assert autodiff._on_backward is not None
         with detect_anomaly():  # nesting keeps the outer block's check on
             pass
         assert value_module._on_new_node is not None
+        assert autodiff._on_backward is not None
     assert value_module._on_new_node is None
-    assert autodiff.backpropagate is backpropagate
+    assert autodiff._on_backward is None
+    assert autodiff.backpropagate is backpropagate  # hooks, never a swapped function
     with pytest.raises(ZeroDivisionError), detect_anomaly():
         1 / 0
     assert value_module._on_new_node is None

@@ -57,7 +57,17 @@ def test_renders_as_text_and_html() -> None:
     text = str(report)
     assert "analytic" in text
     assert "PASSED" in text
-    assert "<table>" in report._repr_html_()
+    assert text.splitlines()[0].split() == [
+        "input",
+        "at",
+        "analytic",
+        "numeric",
+        "error",
+        "verdict",
+    ]
+    assert "<table" in report._repr_html_()
+    assert "PASSED" in report._repr_html_()
+    assert report.to_markdown().startswith("| input | at |")
 
 
 def test_bad_calls() -> None:

@@ -30,8 +30,7 @@ from typing import Any
 
 import pytest
 
-from autograd_lite import Value, cli, hessian
-from autograd_lite.explain import steps
+from autograd_lite import Value, cli, hessian, steps
 from autograd_lite.expression import ExpressionError, parse
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 
 from autograd_lite import Value
-from autograd_lite.explain import step_through
-from autograd_lite.viz import MAX_NODES, Graph, draw, draw_network
+from autograd_lite.viz import MAX_NODES, Graph, draw, draw_network, step_through
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 needs_dot = pytest.mark.skipif(

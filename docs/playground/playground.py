@@ -24,8 +24,17 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd_lite import datasets, draw, draw_network, explain, forward_table, hessian, nn, optim
-from autograd_lite.explain import steps
+from autograd_lite import (
+    datasets,
+    draw,
+    draw_network,
+    explain,
+    forward_table,
+    hessian,
+    nn,
+    optim,
+    steps,
+)
 from autograd_lite.expression import EvaluationError, ExpressionError, parse
 from autograd_lite.jit import Compiled, jit
 from autograd_lite.train import LOSSES, fit

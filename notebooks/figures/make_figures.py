@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograd_lite import Value
-from autograd_lite.explain import explain, steps
+from autograd_lite import Value, explain, steps
 from autograd_lite.losses import binary_cross_entropy
 from autograd_lite.nn import MLP
 from autograd_lite.viz import draw, draw_network
