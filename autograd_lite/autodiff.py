@@ -50,8 +50,15 @@ NonFinite = Literal["raise", "warn"]
 #: ``anomaly.detect_anomaly()`` plugs in here to check every gradient.
 _on_backward: Callable[[Value], Recorder | None] | None = None
 
-# The last root backward() ran from, to warn when it runs again unzeroed.
-_last_root: weakref.ref[Value] | None = None
+
+class _LastRoot(threading.local):
+    """The last root this thread's backward() ran from, to warn when it runs
+    again unzeroed (per thread, like grad mode)."""
+
+    ref: weakref.ref[Value] | None = None
+
+
+_last_root = _LastRoot()
 
 
 # graph_building()'s state, shared by every thread: the collector's setting when the
@@ -218,13 +225,13 @@ def backpropagate(
 def _backpropagate(
     root: Value, seed: float, create_graph: bool, nonfinite: NonFinite, record: Recorder | None
 ) -> list[Value]:
-    global _last_root
     order, leaves = _walk(root)
     leftover = None
-    if _last_root is not None and _last_root() is root:
+    last = _last_root.ref
+    if last is not None and last() is root:
         leftover = next((leaf for leaf in leaves if leaf.grad), None)
         was = leftover.grad if leftover is not None else 0.0
-    _last_root = weakref.ref(root)
+    _last_root.ref = weakref.ref(root)
 
     for node in order:
         node.grad = 0.0
@@ -351,18 +358,22 @@ class no_grad(ContextDecorator):  # noqa: N801 - named like torch.no_grad, which
         ()
     """
 
+    def _recreate_cm(self) -> no_grad:
+        # A fresh block per call of a decorated function, so recursive and
+        # concurrent calls each restore their own previous mode.
+        return no_grad()
+
     def __enter__(self) -> no_grad:
-        self._previous = _value._grad_enabled
-        _value._grad_enabled = False
+        self._previous = _value._set_grad_enabled(False)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _value._grad_enabled = self._previous
+        _value._set_grad_enabled(self._previous)
 
 
 def is_grad_enabled() -> bool:
-    """True unless inside ``no_grad()``."""
-    return _value._grad_enabled
+    """True unless this thread is inside ``no_grad()`` (grad mode is per thread)."""
+    return _value._grad_mode.enabled
 
 
 # -- functional API -------------------------------------------------------------------
@@ -416,13 +427,15 @@ def gradients(out: Any, inputs: Sequence[Value], *, create_graph: bool = False) 
 class enable_grad(ContextDecorator):  # noqa: N801 - named like torch.enable_grad
     """Record graphs inside this block, even within ``no_grad()``."""
 
+    def _recreate_cm(self) -> enable_grad:
+        return enable_grad()  # a fresh block per call (see no_grad)
+
     def __enter__(self) -> enable_grad:
-        self._previous = _value._grad_enabled
-        _value._grad_enabled = True
+        self._previous = _value._set_grad_enabled(True)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _value._grad_enabled = self._previous
+        _value._set_grad_enabled(self._previous)
 
 
 def _as_argnums(argnums: int | tuple[int, ...], n_args: int) -> tuple[int, ...]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, Literal
@@ -31,9 +32,35 @@ __all__ = ["Value"]
 _new = object.__new__
 
 
-# Switched off by ``autodiff.no_grad()``: new nodes are then leaves that record
-# nothing, which is cheaper and keeps no graph alive.
+class _GradMode(threading.local):
+    """This thread's grad mode. ``autodiff.no_grad()`` switches it off: new nodes
+    are then leaves that record nothing, which is cheaper and keeps no graph
+    alive. Per thread, as in PyTorch: a ``no_grad()`` in one thread leaves the
+    others recording."""
+
+    enabled = True  # a class attribute, so every new thread starts recording
+
+
+_grad_mode = _GradMode()
+
+# The fast check on the hot path: True while no thread is inside ``no_grad()``,
+# so a recording forward pass reads one global and never the thread-local; only
+# while some thread has recording off does an op look up its own thread's mode.
 _grad_enabled = True
+_threads_without_grad = 0
+_grad_mode_lock = threading.Lock()
+
+
+def _set_grad_enabled(enabled: bool) -> bool:
+    """Switch this thread's grad mode; return its previous mode."""
+    global _grad_enabled, _threads_without_grad
+    previous = _grad_mode.enabled
+    if enabled is not previous:
+        with _grad_mode_lock:
+            _grad_mode.enabled = enabled
+            _threads_without_grad += -1 if enabled else 1
+            _grad_enabled = _threads_without_grad == 0
+    return previous
 
 
 # -- the core's hooks: UI code plugs in here, it never swaps the core's functions --
@@ -61,7 +88,7 @@ def _unary_method(op: Op, doc: str = "") -> Callable[[Value], Value]:
             node.grad = 0.0
             node.label = ""
             node.attr = None
-            if _grad_enabled:
+            if _grad_enabled or _grad_mode.enabled:
                 node.op = name
                 node.parents = (self,)
                 node.local_grads = rule(FLOAT_MATH, a, out)
@@ -103,7 +130,7 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
             node.grad = 0.0
             node.label = ""
             node.attr = None
-            if _grad_enabled:
+            if _grad_enabled or _grad_mode.enabled:
                 node.op = name
                 node.parents = (x, y)
                 node.local_grads = rule(FLOAT_MATH, a, b, out)
@@ -283,7 +310,7 @@ def _with_constant(op: Op, x: Value, c: Any) -> Value:
     a = x.data
     try:
         out = op.forward(a, c)
-        if _grad_enabled:
+        if _grad_enabled or _grad_mode.enabled:
             node = _node(out, op.name, (x,), op.rule(FLOAT_MATH, a, out, c), c)
         else:
             node = _node(out, "", (), (), None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd_lite.value as value_module
 from autograd_lite import (
     Value,
     enable_grad,
@@ -460,6 +462,66 @@ def test_no_grad_as_a_decorator_and_restored_after_an_exception() -> None:
     with pytest.raises(ValueError, match="log"), no_grad():
         Value(-1.0).log()
     assert is_grad_enabled()
+
+
+def test_grad_mode_is_per_thread() -> None:
+    # While this thread sits in no_grad(), another thread still records its graph
+    # (PyTorch's grad mode is per thread too), and the other way round.
+    entered, done = threading.Event(), threading.Event()
+    seen: dict[str, Any] = {}
+
+    def other() -> None:
+        entered.wait(5)
+        y = Value(2.0) * 3
+        seen["parents"], seen["enabled"] = len(y.parents), is_grad_enabled()
+        with no_grad():
+            done.set()
+            seen["inner"] = (Value(2.0) * 3).parents
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with no_grad():
+        entered.set()
+        done.wait(5)
+        assert (Value(2.0) * 3).parents == ()
+        assert not is_grad_enabled()
+    # Back to recording here, while the other thread may still be in no_grad().
+    assert len((Value(2.0) * 3).parents) == 2
+    thread.join(5)
+    assert seen == {"parents": 2, "enabled": True, "inner": ()}
+    assert value_module._grad_enabled
+    assert value_module._threads_without_grad == 0
+
+
+def test_a_recursive_no_grad_function_restores_the_mode() -> None:
+    @no_grad()
+    def countdown(n: int) -> Value:
+        return Value(float(n)) * 2 if n == 0 else countdown(n - 1)
+
+    assert countdown(3).parents == ()
+    assert is_grad_enabled()
+
+
+def test_backward_twice_warning_is_per_thread() -> None:
+    x = Value(2.0)
+    y = x * x
+    y.backward()
+    warnings_in_thread: list[str] = []
+
+    def other() -> None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            z = Value(1.0) * Value(2.0)
+            z.backward()
+            warnings_in_thread.extend(str(w.message) for w in caught)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(5)
+    assert warnings_in_thread == []
+    with pytest.warns(UserWarning, match="without zeroing"):
+        y.backward()  # this thread's last root is still y
 
 
 def test_no_grad_is_measurably_faster() -> None:
