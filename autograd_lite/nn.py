@@ -223,9 +223,10 @@ class Module(ABC):
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set the parameters from ``state_dict()`` output.
 
-        The names must match exactly and every value must be a finite real
-        number; everything is checked before any parameter changes, so on error
-        the model is left as it was.
+        The names must match exactly, every value must be a finite real number,
+        and a variance (batch norm's running variance) must not be negative;
+        everything is checked before any parameter changes, so on error the
+        model is left as it was.
         """
         if not isinstance(state, Mapping):
             raise TypeError(
@@ -247,8 +248,19 @@ class Module(ABC):
                 "It was saved from a model of another shape; build the same architecture first."
             )
         new = [_checked_number(state[name], f"load_state_dict: {name!r}") for name in expected]
+        variances = {v for module in self.modules() for v in module._variances()}
+        for (name, p), v in zip(named, new, strict=True):
+            if v < 0.0 and p in variances:
+                raise ValueError(
+                    f"load_state_dict: {name!r} is {v!r}, but it is a variance, which cannot "
+                    "be negative; the state was edited or corrupted"
+                )
         for (_, p), v in zip(named, new, strict=True):
             p.data = v
+
+    def _variances(self) -> list[Value]:
+        """State that must never be negative (checked on loading); none by default."""
+        return []
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the architecture and parameters to ``path`` as JSON (never pickle).
@@ -280,6 +292,11 @@ class Module(ABC):
                 raise ValueError(
                     f"load({str(path)!r}): not valid JSON (is it a checkpoint written by "
                     f"Module.save?): {error}"
+                ) from None
+            except RecursionError:  # brackets nested deeper than the decoder recurses
+                raise ValueError(
+                    f"load({str(path)!r}): not a checkpoint written by Module.save: its JSON "
+                    "is nested far deeper than a checkpoint ever is"
                 ) from None
         if not isinstance(document, dict) or document.get("format") != _CHECKPOINT_FORMAT:
             raise ValueError(
@@ -1112,6 +1129,9 @@ class BatchNorm(Module):
             *((f"running_mean.{j}", m) for j, m in enumerate(self.running_mean)),
             *((f"running_var.{j}", v) for j, v in enumerate(self.running_var)),
         ]
+
+    def _variances(self) -> list[Value]:
+        return list(self.running_var)
 
     def config(self) -> dict[str, Any]:
         return {"type": "BatchNorm", "n_features": self.n_inputs}

@@ -282,6 +282,31 @@ def test_load_rejects_non_json(tmp_path: Any) -> None:
         MLP(2, [1], seed=0).load(path)
 
 
+def test_load_rejects_deeply_nested_json_with_a_value_error(tmp_path: Any) -> None:
+    # A hostile file: 100,000 brackets deep makes the JSON decoder recurse too far.
+    path = tmp_path / "model.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    model = MLP(2, [2, 1], seed=5)
+    before = values(model)
+    with pytest.raises(ValueError, match="nested far deeper"):
+        model.load(path)
+    assert values(model) == before
+
+
+def test_load_state_dict_rejects_a_negative_running_variance() -> None:
+    model = MLP(2, [3, 1], batch_norm=True, seed=0)
+    state = model.state_dict()
+    state["norms.0.running_var.1"] = -0.5
+    state["layers.0.neurons.0.w.0"] = 123.0  # would change first: must not
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"'norms\.0\.running_var\.1' is -0\.5.*variance"):
+        model.load_state_dict(state)
+    assert model.state_dict() == before
+    state["norms.0.running_var.1"] = 0.0  # zero is a valid variance (eps keeps it finite)
+    model.load_state_dict(state)
+    assert model.state_dict()["layers.0.neurons.0.w.0"] == 123.0
+
+
 # -- trace and the float path ------------------------------------------------------------
 
 
