@@ -353,8 +353,13 @@ def fit(
     Modes: the steps run in training mode and the validation data is
     evaluated in evaluation mode under ``no_grad`` (dropout off, batch norm on
     its running averages); afterwards every module is back in the mode it was
-    in. The training loss and accuracy come from the training-mode forward
-    passes (with dropout), as Keras reports them.
+    in. A module you put in evaluation mode inside a model that is in training
+    mode stays in evaluation mode while ``fit`` trains (e.g.
+    ``model.norms[0].eval()`` freezes that batch norm's running averages);
+    a model that is itself in evaluation mode (after ``model.eval()``) is
+    trained in training mode throughout. The training loss and accuracy come
+    from the training-mode forward passes (with dropout), as Keras reports
+    them.
 
     Batches go through ``model.forward_batch``, so a model with batch norm is
     normalised over each mini-batch; it needs at least 2 samples in every
@@ -984,9 +989,15 @@ def _postfix(history: History) -> dict[str, str]:
 
 @contextmanager
 def _modes(model: Module, training: bool) -> Iterator[None]:
-    """Every module of ``model`` in one mode for the block, then each back in its own."""
+    """``model`` in one mode for the block, then each module back in its own.
+
+    For training, a model already in training mode is left as it is, so a
+    module the user put in evaluation mode inside it (a frozen batch norm)
+    stays frozen; a model in evaluation mode is switched to training whole.
+    """
     saved = [(module, module.training) for module in model.modules()]
-    model.train(training)
+    if not (training and model.training):
+        model.train(training)
     try:
         yield
     finally:

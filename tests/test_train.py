@@ -502,6 +502,24 @@ def test_modes_are_restored_one_by_one_even_after_an_error() -> None:
     assert not any(m.training for m in model.modules())
 
 
+def test_fit_keeps_a_module_deliberately_in_eval_mode_frozen() -> None:
+    model = nn.MLP(2, [3, 1], batch_norm=True, seed=0)
+    norm = model.norms[0]
+    norm.eval()  # frozen: train around it, on its running averages
+    X = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    fit(model, X, [0, 1, 1, 0], loss="mse", optimizer=opt, epochs=3)
+    assert [v.data for v in norm.running_mean] == [0.0, 0.0, 0.0]
+    assert [v.data for v in norm.running_var] == [1.0, 1.0, 1.0]
+    assert model.training
+    assert not norm.training
+    # A model put in eval mode as a whole is trained in training mode throughout.
+    model.eval()
+    fit(model, X, [0, 1, 1, 0], loss="mse", optimizer=opt, epochs=1)
+    assert [v.data for v in norm.running_mean] != [0.0, 0.0, 0.0]
+    assert not any(m.training for m in model.modules())
+
+
 # -- the remedies in training -----------------------------------------------------------------
 
 
