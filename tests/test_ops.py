@@ -3,7 +3,11 @@ central differences, values and first and second derivatives against PyTorch."""
 
 from __future__ import annotations
 
+import ast
 import math
+import operator
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -29,6 +33,89 @@ def test_rows_are_complete() -> None:
         assert op.symbol
         assert op.template
         assert ("{c}" in op.template) == op.has_constant, op.name
+
+
+# -- the formula strings are checked against the rules -------------------------------------
+
+#: What a formula string may call; ``ln`` is the natural log, as in the rows.
+_FUNCTIONS: dict[str, Callable[..., float]] = {
+    "exp": math.exp,
+    "ln": math.log,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "tanh": math.tanh,
+    "sigmoid": lambda v: 1.0 / (1.0 + math.exp(-v)),
+    "sin": math.sin,
+    "cos": math.cos,
+    "sign": lambda v: math.copysign(1.0, v) if v else 0.0,
+}
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+
+
+def evaluate_formula(formula: str, variables: dict[str, float]) -> float:
+    """The number a formula string of the op table denotes, read with ``ast`` and
+    evaluated node by node (never ``eval``): ``^`` is a power, as the rows write it."""
+
+    def walk(node: ast.AST) -> Any:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            return variables[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -walk(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            return _BINARY[type(node.op)](walk(node.left), walk(node.right))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _FUNCTIONS
+            and len(node.args) == 1
+        ):
+            return _FUNCTIONS[node.func.id](walk(node.args[0]))
+        if isinstance(node, ast.IfExp):
+            return walk(node.body) if walk(node.test) else walk(node.orelse)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Gt):
+            return walk(node.left) > walk(node.comparators[0])
+        raise ValueError(f"{formula!r}: cannot evaluate {ast.dump(node)}")
+
+    return float(walk(ast.parse(formula.replace("^", "**"), mode="eval")))
+
+
+@pytest.mark.parametrize("name", NAMES)
+@given(data=st.data())
+def test_formula_strings_agree_with_the_rules(name: str, data: st.DataObject) -> None:
+    # The formulas drawings and ledgers print are a second copy of each rule:
+    # evaluated at the same points, they must give the rule's local derivatives.
+    args, c = data.draw(OP_DOMAINS[name])
+    op = OPS[name]
+    extra = (c,) if c is not None else ()
+    out = op.forward(*args, *extra)
+    rule = op.rule(FLOAT_MATH, *args, out, *extra)
+    variables = {"out": out, **dict(zip("xy", args))}
+    if c is not None:
+        variables["c"] = c
+    for i, formula in enumerate(op.formulas):
+        value = evaluate_formula(formula, variables)
+        assert value == pytest.approx(rule[i], rel=1e-9, abs=1e-12), (name, formula, args, c)
+
+
+def test_the_formula_check_catches_a_wrong_formula() -> None:
+    at = {"x": 0.7, "y": 2.0, "c": 3.0, "out": 0.0}
+    assert evaluate_formula("c*x^(c-1)", at) == pytest.approx(3 * 0.7**2)
+    assert evaluate_formula("1 if x > 0 else 0", at) == 1.0
+    assert evaluate_formula("x^y * ln(x)", at) == pytest.approx(0.7**2 * math.log(0.7))
+    # tanh's rule with the sign flipped would be caught:
+    assert evaluate_formula("tanh(x)^2 - 1", at) != pytest.approx(1 - math.tanh(0.7) ** 2)
+    with pytest.raises(ValueError, match="cannot evaluate"):
+        evaluate_formula("__import__('os')", at)
 
 
 def _call(name: str, args: tuple[float, ...], c: float | None) -> tuple[Value, list[Value]]:
