@@ -17,6 +17,8 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar
 
+from autograd_lite._helpers import is_whole, linspace
+
 __all__ = [
     "blobs",
     "circles",
@@ -76,10 +78,10 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Samples, Lab
     n_in = n - n_out
     X: Samples = []
     y: Labels = []
-    for t in _linspace(0.0, math.pi, n_out):
+    for t in linspace(0.0, math.pi, n_out):
         X.append([math.cos(t), math.sin(t)])
         y.append(0)
-    for t in _linspace(0.0, math.pi, n_in):
+    for t in linspace(0.0, math.pi, n_in):
         X.append([1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5])
         y.append(1)
     return _shuffle_and_jitter(X, y, rng, noise)
@@ -124,7 +126,7 @@ def spirals(
         (30, [0, 1, 2])
     """
     _check_size(n, 2, "spirals")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
+    if not is_whole(n_classes) or n_classes < 2:
         raise ValueError(f"spirals: n_classes must be an int >= 2, got {n_classes!r}")
     if n < n_classes:
         raise ValueError(f"spirals: n={n} points cannot cover {n_classes} classes")
@@ -133,7 +135,7 @@ def spirals(
     y: Labels = []
     for label in range(n_classes):
         count = n // n_classes + (1 if label < n % n_classes else 0)
-        for r in _linspace(0.0, 1.0, count):
+        for r in linspace(0.0, 1.0, count):
             t = 4.0 * label + 4.0 * r
             if noise:
                 t += rng.gauss(0.0, noise)
@@ -257,24 +259,16 @@ def digits() -> tuple[Samples, Labels]:
 
 
 def _check_size(n: int, minimum: int, where: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < minimum:
+    if not is_whole(n) or n < minimum:
         raise ValueError(f"{where}: n must be an int >= {minimum}, got {n!r}")
 
 
 def _rng(seed: int, spread: float, where: str) -> random.Random:
-    if isinstance(seed, bool) or not isinstance(seed, int):
+    if not is_whole(seed):
         raise TypeError(f"{where}: seed must be an int, got {seed!r}")
     if not (isinstance(spread, (int, float)) and math.isfinite(spread) and spread >= 0):
         raise ValueError(f"{where}: the noise level must be a finite number >= 0, got {spread!r}")
     return random.Random(seed)
-
-
-def _linspace(start: float, stop: float, count: int) -> list[float]:
-    """``count`` evenly spaced numbers from start to stop inclusive (numpy's linspace)."""
-    if count == 1:
-        return [start]
-    step = (stop - start) / (count - 1)
-    return [start + k * step for k in range(count - 1)] + [stop]
 
 
 def _shuffle_and_jitter(

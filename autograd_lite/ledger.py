@@ -22,10 +22,10 @@ from autograd_lite.autodiff import backpropagate, topological_order
 from autograd_lite.notation import (
     as_operand,
     format_number,
-    is_number,
     local_formula,
     node_expression,
     node_names,
+    with_value,
 )
 from autograd_lite.ops import OPS
 from autograd_lite.tables import Table
@@ -80,8 +80,7 @@ class LedgerRow:
 
     def local_text(self, precision: int = 4) -> str:
         """``y = 3.0``, or just the number when the formula is a constant."""
-        number = format_number(self.local, precision)
-        return number if is_number(self.formula) else f"{self.formula} = {number}"
+        return with_value(self.formula, self.local, precision)
 
     def update_text(self, precision: int = 4) -> str:
         """``0.0 → 3.0``, or ``-0.4161 → -0.4161 + 3.0 = 2.5839`` when adding to a sum."""

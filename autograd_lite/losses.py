@@ -18,6 +18,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from autograd_lite._helpers import is_real, sum_values
 from autograd_lite.autodiff import graph_building
 from autograd_lite.value import Value
 
@@ -127,7 +128,7 @@ def softmax(logits: Sequence[Scalar]) -> list[Value]:
     values = _logits(logits, "softmax")
     top = max(v.data for v in values)
     exps = [(v - top).exp() for v in values]
-    total = _sum(exps)
+    total = sum_values(exps)
     return [e / total for e in exps]
 
 
@@ -184,7 +185,7 @@ def l2_penalty(parameters: Iterable[Value], alpha: float = 1.0) -> Value:
     params = list(parameters)
     if not params:
         raise ValueError("l2_penalty: no parameters given")
-    return alpha * _sum([p * p for p in params])
+    return alpha * sum_values([p * p for p in params])
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -196,19 +197,12 @@ def _clamped_log(v: Value) -> Value:
     return Value(LOG_FLOOR)
 
 
-def _sum(terms: Sequence[Value]) -> Value:
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
 def _mean(terms: Sequence[Value]) -> Value:
     if len(terms) == 1:
         return terms[0]
     # NOTE: sum * (1/n) rather than sum / n: micrograd's demo writes it so, and
     # the two can differ in the last bit.
-    return _sum(terms) * (1.0 / len(terms))
+    return sum_values(terms) * (1.0 / len(terms))
 
 
 def _any_number(y: Any) -> str | None:
@@ -232,14 +226,14 @@ def _sign_label(y: Any) -> str | None:
 def _as_value(p: Any, loss: str) -> Value:
     if isinstance(p, Value):
         return p
-    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+    if not is_real(p):
         raise TypeError(f"{loss}: a prediction must be a Value or a number, got {type(p).__name__}")
     return Value(p)
 
 
 def _as_target(y: Any, loss: str, check: Any) -> Value | float:
     if not isinstance(y, Value):
-        if isinstance(y, bool) or not isinstance(y, numbers.Real):
+        if not is_real(y):
             raise TypeError(f"{loss}: a target must be a number, got {type(y).__name__} {y!r}")
         y = float(y)
         if not math.isfinite(y):
@@ -303,5 +297,5 @@ def _cross_entropy_one(logits: Any, target: Any, index: int | None) -> Value:
             f"expected 0..{len(values) - 1} for {len(values)} class scores"
         )
     top = max(v.data for v in values)
-    log_sum_exp = _sum([(v - top).exp() for v in values]).log() + top
+    log_sum_exp = sum_values([(v - top).exp() for v in values]).log() + top
     return log_sum_exp - values[label]

@@ -33,17 +33,16 @@ hidden layer whose input and output widths agree. ``Dropout``, ``BatchNorm`` and
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import json
 import math
-import numbers
 import os
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from autograd_lite._helpers import is_real, is_whole, modes_restored, optional_import, sum_values
 from autograd_lite.autodiff import graph_building, no_grad
 from autograd_lite.jit import JitError, is_tracing
 from autograd_lite.ops import OPS
@@ -685,14 +684,9 @@ class MLP(Module):
         if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != width:
             raise ValueError(f"{self!r} takes a list of {width} numbers (one sample), got {x!r}")
         if not self._plain:
-            modes = [(m, m.training) for m in self.modules()]
-            self.eval()
-            try:
-                with no_grad():
-                    return [v.data for v in self._run_batch([x])[0]]
-            finally:
-                for module, mode in modes:
-                    module.training = mode
+            with modes_restored(self), no_grad():
+                self.eval()
+                return [v.data for v in self._run_batch([x])[0]]
         values = [float(v) for v in x]
         for layer in self.layers:
             activate = _FLOAT_ACTIVATIONS[layer.activation]
@@ -852,7 +846,7 @@ class MLP(Module):
         ``Dropout``; the Sequential is in this model's mode. Skip connections
         have no place in a Sequential: a residual MLP raises ValueError.
         """
-        torch = _import_torch("MLP.to_torch()")
+        torch = optional_import("torch", "MLP.to_torch()", "torch", "PyTorch")
         if self.residual:
             raise ValueError(
                 "to_torch(): a torch.nn.Sequential cannot hold skip connections; build the "
@@ -889,7 +883,7 @@ class MLP(Module):
 
         All hidden layers must share one activation; the output layer may differ.
         """
-        torch = _import_torch("MLP.from_torch()")
+        torch = optional_import("torch", "MLP.from_torch()", "torch", "PyTorch")
         if not isinstance(module, torch.nn.Sequential):
             raise TypeError(
                 f"MLP.from_torch: expected a torch.nn.Sequential, got {type(module).__name__}"
@@ -969,7 +963,7 @@ class Dropout(Module):
         self.p = _check_dropout(p, "Dropout: p")
         if isinstance(seed, random.Random):
             self._rng = seed
-        elif isinstance(seed, bool) or not isinstance(seed, int):
+        elif not is_whole(seed):
             raise TypeError(f"Dropout: seed must be an int or a random.Random, got {seed!r}")
         else:
             self._rng = random.Random(seed)
@@ -1088,9 +1082,9 @@ class BatchNorm(Module):
         momentum = self.momentum
         columns = []
         for j, column in enumerate(zip(*rows)):
-            mean = _sum(column) * inv_n
+            mean = sum_values(column) * inv_n
             centred = [x - mean for x in column]
-            var = _sum([c * c for c in centred]) * inv_n
+            var = sum_values([c * c for c in centred]) * inv_n
             inv_std = (var + self.eps) ** -0.5
             gamma, beta = self.gamma[j], self.beta[j]
             columns.append([gamma * (c * inv_std) + beta for c in centred])
@@ -1226,14 +1220,6 @@ class Residual(Module):
 _TORCH_NAMES: dict[str, str] = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 
 
-def _import_torch(where: str) -> Any:
-    try:
-        torch = importlib.import_module("torch")
-    except ImportError:
-        raise ImportError(f"{where} needs PyTorch: pip install 'autograd-lite[torch]'") from None
-    return torch
-
-
 def _as_inputs(x: Sequence[Value | float], width: int, model: Module) -> list[Value]:
     """Check the input width and lift numbers to leaves (Values pass through)."""
     if isinstance(x, (Value, str, bytes)) or not isinstance(x, Sequence):
@@ -1271,15 +1257,8 @@ def _add_skip(x: list[Value], out: Any, model: Module | None = None) -> list[Val
     return [xi + oi for xi, oi in zip(x, outs)]
 
 
-def _sum(terms: Sequence[Value]) -> Value:
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
 def _check_dropout(p: Any, where: str) -> float:
-    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+    if not is_real(p):
         raise TypeError(f"{where} must be a number in [0, 1), got {p!r}")
     if not 0.0 <= float(p) < 1.0:
         raise ValueError(
@@ -1295,7 +1274,7 @@ def _rng(seed: Seed) -> Any:
         return random
     if isinstance(seed, random.Random):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, int):
+    if not is_whole(seed):
         raise TypeError(f"seed must be an int, a random.Random or None, got {seed!r}")
     return random.Random(seed)
 
@@ -1309,7 +1288,7 @@ def _init_limit(init: str, fan_in: int, fan_out: int) -> float:
 
 
 def _check_count(n: Any, name: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if not is_whole(n) or n < 1:
         raise ValueError(f"{name} must be a positive int, got {n!r}")
 
 
@@ -1328,7 +1307,7 @@ def _check_init(init: Any) -> Init:
 
 
 def _checked_number(v: Any, where: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+    if not is_real(v):
         raise ValueError(f"{where}: expected a real number, got {type(v).__name__} {v!r}")
     number = float(v)
     if not math.isfinite(number):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 
+from autograd_lite._helpers import is_whole
 from autograd_lite.autodiff import topological_order
 from autograd_lite.ops import OPS
 from autograd_lite.value import Value
@@ -22,6 +23,7 @@ __all__ = [
     "local_formula",
     "node_expression",
     "node_names",
+    "with_value",
 ]
 
 
@@ -36,7 +38,7 @@ def format_number(number: float, precision: int = 4) -> str:
         >>> [format_number(v) for v in (3, 0.909297, -0.4161468, 0.0072129, 5.9e-06, 2e7)]
         ['3.0', '0.9093', '-0.4161', '0.007213', '5.9e-06', '2e+07']
     """
-    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 1:
+    if not is_whole(precision) or precision < 1:
         raise ValueError(f"precision={precision!r}: use a whole number of digits >= 1")
     number = float(number)
     if number == 0.0:
@@ -162,6 +164,13 @@ def local_formula(node: Value, index: int, names: dict[Value, str], precision: i
     if node.attr is not None:
         words["c"] = format_number(node.attr, precision)
     return _fill(OPS[node.op].formulas[index], _VARIABLE, words)
+
+
+def with_value(formula: str, number: float, precision: int = 4) -> str:
+    """``y = 3.0``: a local-derivative formula and its value, or just the value
+    when the formula is a constant (``1.0``, not ``1 = 1.0``)."""
+    text = format_number(number, precision)
+    return text if is_number(formula) else f"{formula} = {text}"
 
 
 def is_number(text: str) -> bool:

@@ -28,12 +28,12 @@ or ``LambdaLR(optimizer, lambda k: 1.0 - 0.9 * k / 100)``.
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from autograd_lite._helpers import is_real, is_whole
 from autograd_lite.autodiff import enable_grad, gradients, is_grad_enabled
 from autograd_lite.value import Value
 
@@ -413,7 +413,7 @@ class Sophia(Optimizer):
                 f"Sophia: hessian_interval must be a positive int, got {hessian_interval!r}"
             )
         self.hessian_interval = hessian_interval
-        if isinstance(seed, bool) or not isinstance(seed, int):
+        if not is_whole(seed):
             raise TypeError(f"Sophia: seed must be an int, got {seed!r}")
         self._rng = random.Random(seed)
         n = len(self.params)
@@ -550,7 +550,7 @@ class StepLR(LRScheduler):
     """``base_lr * gamma ** (epoch // step_size)``: times ``gamma`` every ``step_size`` epochs."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
+        if not is_whole(step_size) or step_size < 1:
             raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
         self.step_size = step_size
         self.gamma = _check_nonnegative(gamma, "gamma", "StepLR")
@@ -577,7 +577,7 @@ class CosineAnnealingLR(LRScheduler):
     (PyTorch's ``T_max``)."""
 
     def __init__(self, optimizer: Optimizer, t_max: int, eta_min: float = 0.0) -> None:
-        if isinstance(t_max, bool) or not isinstance(t_max, int) or t_max < 1:
+        if not is_whole(t_max) or t_max < 1:
             raise ValueError(f"CosineAnnealingLR: t_max must be a positive int, got {t_max!r}")
         self.t_max = t_max
         self.eta_min = _check_nonnegative(eta_min, "eta_min", "CosineAnnealingLR")
@@ -614,7 +614,7 @@ class LinearLR(LRScheduler):
         name = "LinearLR"
         self.start_factor = _check_nonnegative(start_factor, "start_factor", name)
         self.end_factor = _check_nonnegative(end_factor, "end_factor", name)
-        if isinstance(total_iters, bool) or not isinstance(total_iters, int) or total_iters < 1:
+        if not is_whole(total_iters) or total_iters < 1:
             raise ValueError(f"LinearLR: total_iters must be a positive int, got {total_iters!r}")
         self.total_iters = total_iters
         super().__init__(optimizer)
@@ -720,7 +720,7 @@ def _check_betas(betas: Any, where: str) -> tuple[float, float]:
 
 
 def _check_finite(x: Any, name: str, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(float(x)):
+    if not is_real(x) or not math.isfinite(float(x)):
         raise ValueError(f"{where}: {name} must be a finite number, got {x!r}")
     return float(x)
 

@@ -13,9 +13,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from autograd_lite._helpers import is_whole
 from autograd_lite.autodiff import topological_order
 from autograd_lite.ledger import Ledger, LedgerRow, explain
-from autograd_lite.notation import as_operand, format_number, is_number, local_formula, node_names
+from autograd_lite.notation import as_operand, format_number, local_formula, node_names, with_value
 from autograd_lite.ops import OPS
 from autograd_lite.value import Value
 
@@ -260,7 +261,8 @@ class Paths:
         lines = [f"{self.count} {plural} from {self.x_name} to {self.root_name}:"]
         for q in self.paths:
             hops = "".join(
-                f" →[{_short(f, v, p)}] {n}" for f, v, n in zip(q.formulas, q.locals, q.names[1:])
+                f" →[{with_value(f, v, p)}] {n}"
+                for f, v, n in zip(q.formulas, q.locals, q.names[1:])
             )
             factors = " × ".join(format_number(v, p) for v in q.locals)
             lines.append(f"  {q.names[0]}{hops}   {factors} = {format_number(q.product, p)}")
@@ -275,11 +277,6 @@ class Paths:
 
     def __repr__(self) -> str:
         return f"<Paths from {self.x_name} to {self.root_name}: {self.count}>"
-
-
-def _short(formula: str, number: float, p: int) -> str:
-    text = format_number(number, p)
-    return text if is_number(formula) else f"{formula} = {text}"
 
 
 def paths(root: Value, x: Value, *, limit: int = 100, precision: int = 4) -> Paths:
@@ -299,7 +296,7 @@ def paths(root: Value, x: Value, *, limit: int = 100, precision: int = 4) -> Pat
           x →[cos(x) = -0.4161] sin(x) →[1.0] f   -0.4161 × 1.0 = -0.4161
         sum = 2.5839 = x.grad
     """
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+    if not is_whole(limit) or limit < 1:
         raise ValueError(f"limit={limit!r}: use a whole number >= 1")
     names = node_names(root, precision)
     if x not in names:

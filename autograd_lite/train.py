@@ -31,6 +31,14 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from autograd_lite import losses as _losses
+from autograd_lite._helpers import (
+    index_of_max,
+    is_real,
+    is_whole,
+    linspace,
+    modes_restored,
+    optional_import,
+)
 from autograd_lite.autodiff import graph_building, no_grad
 from autograd_lite.jit import Compiled
 from autograd_lite.nn import MLP, BatchNorm, Dropout, Module
@@ -105,7 +113,7 @@ class History:
 
     def row(self, epoch: int) -> list[float | int]:
         """One epoch's numbers (1 is the first epoch), in ``columns()`` order."""
-        if isinstance(epoch, bool) or not isinstance(epoch, int) or not 1 <= epoch <= self.epochs:
+        if not is_whole(epoch) or not 1 <= epoch <= self.epochs:
             raise ValueError(f"History.row: epoch must be 1..{self.epochs}, got {epoch!r}")
         values: list[float | int] = [epoch]
         for name in self.columns()[1:]:
@@ -751,7 +759,7 @@ def plot_decision_boundary(
         raise ValueError(
             "plot_decision_boundary: draws 2-D inputs only; every sample needs 2 numbers"
         )
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+    if not is_whole(resolution) or resolution < 2:
         raise ValueError(
             f"plot_decision_boundary: resolution must be an int >= 2, got {resolution!r}"
         )
@@ -761,8 +769,8 @@ def plot_decision_boundary(
     ys = [float(x[1]) for x in X]
     pad_x = 0.1 * (max(xs) - min(xs)) or 1.0
     pad_y = 0.1 * (max(ys) - min(ys)) or 1.0
-    grid_x = _linspace(min(xs) - pad_x, max(xs) + pad_x, resolution)
-    grid_y = _linspace(min(ys) - pad_y, max(ys) + pad_y, resolution)
+    grid_x = linspace(min(xs) - pad_x, max(xs) + pad_x, resolution)
+    grid_y = linspace(min(ys) - pad_y, max(ys) + pad_y, resolution)
     index = {label: i for i, label in enumerate(labels)}
     with no_grad(), _modes(model, training=False):
         classes = [[classify([gx, gy]) for gx in grid_x] for gy in grid_y]
@@ -812,7 +820,7 @@ def _loss_function(loss: str | LossFunction) -> tuple[LossFunction, str]:
 
 
 def _check_int(n: Any, name: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if not is_whole(n) or n < 1:
         raise ValueError(f"fit: {name} must be a positive int, got {n!r}")
 
 
@@ -842,7 +850,7 @@ def _check_data(
                 "every sample must match the model's input width"
             )
         for v in x:
-            if isinstance(v, bool) or not isinstance(v, (numbers.Real, Value)):
+            if not (is_real(v) or isinstance(v, Value)):
                 raise ValueError(f"{x_name}[{i}] holds {v!r}; samples must be numbers")
     with no_grad(), _modes(model, training=False):  # no dropout draw, no batch of one
         probe = model(X[0])
@@ -884,7 +892,7 @@ def _target_problem(t: Any, loss_name: str, n_outputs: int) -> str:
     if loss_name == "mse" and n_outputs > 1 and len(values) != n_outputs:
         return f"expected a list of {n_outputs} numbers, one per output"
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, (numbers.Real, Value)):
+        if not (is_real(v) or isinstance(v, Value)):
             return "expected a number"
         number = float(v)
         if not math.isfinite(number):
@@ -911,8 +919,7 @@ def _default_predict(loss_name: str, y: Sequence[Any], n_outputs: int) -> Predic
 
 
 def _argmax(output: Any) -> int:
-    scores = [v.data for v in output]
-    return scores.index(max(scores))
+    return index_of_max([v.data for v in output])
 
 
 def _above(threshold: float, low: int, high: int) -> Predict:
@@ -958,7 +965,7 @@ def _classifier(
         threshold = 0.5 if model.output_activation == "sigmoid" else 0.0
         if model.n_outputs == 1:
             return lambda point: high if model.forward_floats(point)[0] > threshold else low
-        return lambda point: _index_of_max(model.forward_floats(point))
+        return lambda point: index_of_max(model.forward_floats(point))
 
     def classify(point: list[float]) -> Any:
         out = model(point)
@@ -967,15 +974,6 @@ def _classifier(
         return _argmax(out)
 
     return classify
-
-
-def _index_of_max(scores: list[float]) -> int:
-    return scores.index(max(scores))
-
-
-def _linspace(start: float, stop: float, count: int) -> list[float]:
-    step = (stop - start) / (count - 1)
-    return [start + k * step for k in range(count)]
 
 
 def _postfix(history: History) -> dict[str, str]:
@@ -995,14 +993,10 @@ def _modes(model: Module, training: bool) -> Iterator[None]:
     module the user put in evaluation mode inside it (a frozen batch norm)
     stays frozen; a model in evaluation mode is switched to training whole.
     """
-    saved = [(module, module.training) for module in model.modules()]
-    if not (training and model.training):
-        model.train(training)
-    try:
+    with modes_restored(model):
+        if not (training and model.training):
+            model.train(training)
         yield
-    finally:
-        for module, mode in saved:
-            module.training = mode
 
 
 def _returning(objective: Value) -> Callable[[], Value]:
@@ -1022,8 +1016,4 @@ def _progress_bar(epochs: int) -> Any:
 
 
 def _import_pyplot(where: str) -> Any:
-    try:
-        plt = importlib.import_module("matplotlib.pyplot")
-    except ImportError:
-        raise ImportError(f"{where} needs matplotlib: pip install 'autograd-lite[plot]'") from None
-    return plt
+    return optional_import("matplotlib.pyplot", where, "plot", "matplotlib")

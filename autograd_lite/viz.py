@@ -25,9 +25,16 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from autograd_lite._helpers import is_whole
 from autograd_lite.autodiff import topological_order
 from autograd_lite.ledger import Ledger, LedgerRow, explain
-from autograd_lite.notation import as_operand, format_number, local_formula, node_names
+from autograd_lite.notation import (
+    as_operand,
+    format_number,
+    is_number,
+    local_formula,
+    node_names,
+)
 from autograd_lite.ops import OPS
 from autograd_lite.value import Value
 
@@ -311,21 +318,13 @@ def _edge_label(look: _Look, node: Value, index: int) -> str:
     number = _fmt(look, float(node.local_grads[index]))
     child = as_operand(look.names[node])
     derivative = f"∂{child}/∂{as_operand(look.names[parent])} = "
-    derivative += number if _is_constant(formula) else f"{formula} = {number}"
+    derivative += number if is_number(formula) else f"{formula} = {number}"
     lines = [f'<font color="#57606a">{_esc(derivative)}</font>']
     flow = _flow(look, node, index)
     if flow is not None:
         colour = _GREY if flow == "?" else _FLOW
         lines.append(f'<font color="{colour}">grad ← {_esc(flow)}</font>')
     return "<" + "<br/>".join(lines) + ">"
-
-
-def _is_constant(formula: str) -> bool:
-    try:
-        float(formula)
-    except ValueError:
-        return False
-    return True
 
 
 def _flow(look: _Look, node: Value, index: int) -> str | None:
@@ -468,7 +467,7 @@ def _check_common(root: Value, rankdir: str, precision: int) -> None:
         raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir={rankdir!r}: use 'LR' (left to right) or 'TB' (top to bottom)")
-    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 1:
+    if not is_whole(precision) or precision < 1:
         raise ValueError(f"precision={precision!r}: use a whole number of digits >= 1")
 
 
@@ -560,7 +559,7 @@ def draw(
             raise TypeError(f"around= must be a Value in the graph, got {type(around).__name__}")
         if around not in set(order):
             raise ValueError("around= must be a node of root's graph")
-        if isinstance(radius, bool) or not isinstance(radius, int) or radius < 0:
+        if not is_whole(radius) or radius < 0:
             raise ValueError(f"radius={radius!r}: use a whole number of edges >= 0")
         visible = _neighbourhood(around, order, radius)
     else:

@@ -1,0 +1,87 @@
+"""Private helpers shared by the modules above the core: argument checks,
+optional imports, and small utilities that were written out in several places.
+
+Not public API. The core (``ops``, ``value``, ``autodiff``) never imports this
+module: it keeps its own few checks so that it depends on nothing else of the
+package (see ``tests/test_architecture.py``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import numbers
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from autograd_lite.value import Value
+
+__all__ = [
+    "index_of_max",
+    "is_real",
+    "is_whole",
+    "linspace",
+    "modes_restored",
+    "optional_import",
+    "sum_values",
+]
+
+
+def is_real(x: object) -> bool:
+    """A real number (int, float, Fraction, numpy scalar), and not a bool: True
+    and False are refused everywhere as a likely mistake."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def is_whole(x: object) -> bool:
+    """An int, and not a bool."""
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def optional_import(module: str, where: str, extra: str, name: str) -> Any:
+    """Import an optional dependency, or say which extra installs it.
+
+    ``where`` names the feature that needs it, ``name`` the dependency and
+    ``extra`` the package extra: ``optional_import("torch", "MLP.to_torch()",
+    "torch", "PyTorch")`` fails with ``MLP.to_torch() needs PyTorch: pip
+    install 'autograd-lite[torch]'``.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"{where} needs {name}: pip install 'autograd-lite[{extra}]'") from None
+
+
+def linspace(start: float, stop: float, count: int) -> list[float]:
+    """``count`` evenly spaced numbers from start to stop, both included exactly
+    (numpy's linspace)."""
+    if count == 1:
+        return [start]
+    step = (stop - start) / (count - 1)
+    return [start + k * step for k in range(count - 1)] + [stop]
+
+
+def sum_values(terms: Sequence[Value]) -> Value:
+    """``terms[0] + terms[1] + ...``, left to right, without a ``0 +`` node in front
+    (Python's ``sum`` would add one, which drawings would show)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def index_of_max(scores: Sequence[float]) -> int:
+    """The index of the largest score (the first, on a tie): a predicted class."""
+    return list(scores).index(max(scores))
+
+
+@contextmanager
+def modes_restored(model: Any) -> Iterator[None]:
+    """Inside the block, change ``model``'s train/eval modes freely; afterwards
+    every module inside it is back in the mode it had, one by one."""
+    saved = [(module, module.training) for module in model.modules()]
+    try:
+        yield
+    finally:
+        for module, mode in saved:
+            module.training = mode
