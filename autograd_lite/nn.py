@@ -1,5 +1,6 @@
-"""Neural-network building blocks on scalar Values: Module, Neuron, Layer, MLP,
-and the remedies for training trouble: Dropout, BatchNorm, Residual.
+"""Neural-network building blocks on scalar Values: Module, Neuron, Layer,
+Sequential, the activation modules (ReLU, Tanh, Sigmoid), MLP, and the remedies
+for training trouble: Dropout, BatchNorm, Residual.
 
 The classes follow micrograd's, so code and weights move between the two: a
 ``Neuron`` computes ``activation(b + w0*x0 + w1*x1 + ...)`` in exactly that
@@ -10,7 +11,8 @@ neuron's weights and then its bias.
 Beyond micrograd: activations per layer, Xavier/He initialisation, seeds, named
 parameters, setting weights by hand (``load_weights``), JSON checkpoints that
 are validated before anything is changed, ``trace`` for worked examples, and a
-bridge to ``torch.nn.Sequential`` for users who outgrow a scalar engine.
+bridge to ``torch.nn.Sequential`` (``torch_bridge.py``) for users who outgrow a
+scalar engine.
 
 Every module has a training mode (the default) and an evaluation mode
 (``model.train()`` / ``model.eval()``), as in PyTorch: ``Dropout`` zeroes
@@ -23,12 +25,14 @@ norm needs the whole batch (it normalises each feature across it); every other
 module's ``forward_batch`` is just one call per sample, and ``fit`` feeds each
 mini-batch through ``forward_batch``.
 
-The remedies compose with ``MLP`` through three arguments, which is all a tiny
+Networks compose, as in ``torch.nn``: ``Sequential(Layer(2, 8, "linear"),
+BatchNorm(8), ReLU(), Dropout(0.1), Layer(8, 1, "linear"))`` is a network whose
+parameters, buffers, modes, batches and checkpoints come from its parts. An
+``MLP`` is such a composition, built from three arguments, which is all a tiny
 network needs: ``MLP(2, [8, 8, 1], batch_norm=True, dropout=0.1, residual=True)``
-builds each hidden layer as ``Linear -> BatchNorm -> activation -> Dropout``,
-with a skip connection (``x + block(x)``, as ``Residual`` adds) around each
-hidden layer whose input and output widths agree. ``Dropout``, ``BatchNorm`` and
-``Residual`` are also modules of their own, for networks built by hand.
+builds each hidden block as ``Layer -> BatchNorm -> activation -> Dropout``
+(``MLP.net``), wrapped in ``Residual`` (``x + block(x)``) where the block's
+input and output widths agree.
 """
 
 from __future__ import annotations
@@ -39,10 +43,11 @@ import math
 import os
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, NamedTuple, TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
 
-from autograd_lite._helpers import is_real, is_whole, modes_restored, optional_import, sum_values
+from autograd_lite import torch_bridge
+from autograd_lite._helpers import is_real, is_whole, modes_restored, sum_values
 from autograd_lite.autodiff import graph_building, no_grad
 from autograd_lite.jit import JitError, is_tracing
 from autograd_lite.ops import OPS
@@ -60,7 +65,12 @@ __all__ = [
     "LayerTrace",
     "Module",
     "Neuron",
+    "Pointwise",
+    "ReLU",
     "Residual",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
 ]
 
 #: The activations a neuron can apply to its weighted sum.
@@ -596,9 +606,34 @@ class MLP(Module):
                 "has as many outputs as inputs, so there is nothing a skip connection can add "
                 "to; give two hidden layers of the same width, e.g. [8, 8, 1]"
             )
+        #: The network as a composition: one block per hidden layer
+        #: (``Layer -> [BatchNorm -> activation] -> [Dropout]``, in a ``Residual``
+        #: where ``skips`` says so), then the output layer. Parameters, buffers,
+        #: modes, batches and drawings all come from it.
+        self.net = Sequential(*self._blocks(), self.layers[-1])
+        # The names checkpoints use, by part (micrograd's order: the composition's).
+        self._prefixes: dict[Module, str] = {
+            **{layer: f"layers.{i}." for i, layer in enumerate(self.layers)},
+            **{norm: f"norms.{i}." for i, norm in enumerate(self.norms)},
+        }
         # The plain network takes micrograd's code path, untouched by the remedies.
         self._plain = not (self.norms or self.dropouts or residual)
         self._label("")
+
+    def _blocks(self) -> list[Module]:
+        blocks: list[Module] = []
+        for i, layer in enumerate(self.layers[:-1]):
+            steps: list[Module] = [layer]
+            if self.norms:
+                # Batch norm sits between the weighted sums and the activation.
+                steps.append(self.norms[i])
+                if self.activation != "linear":
+                    steps.append(_ACTIVATION_MODULES[self.activation]())
+            if self.dropouts:
+                steps.append(self.dropouts[i])
+            block = steps[0] if len(steps) == 1 else Sequential(*steps)
+            blocks.append(Residual(block) if self.skips[i] else block)
+        return blocks
 
     @property
     def n_inputs(self) -> int:
@@ -636,25 +671,10 @@ class MLP(Module):
         return [out[0] if len(out) == 1 else out for out in self._run_batch(X)]
 
     def _run_batch(self, X: Sequence[Sequence[Value | float]]) -> list[list[Value]]:
-        """The forward pass with the remedies, layer by layer over the whole batch."""
+        """The forward pass through the composition, over the whole batch."""
         width = self.n_inputs
         rows = [_as_inputs(x, width, self) for x in _checked_batch(X, self)]
-        activate = ACTIVATIONS[self.activation]
-        last = len(self.layers) - 1
-        for i, layer in enumerate(self.layers):
-            inputs = rows
-            rows = [layer._forward(row) for row in rows]
-            if i == last:
-                break
-            if self.norms:
-                rows = self.norms[i]._normalise(rows)
-                if activate is not None:
-                    rows = [[activate(z) for z in row] for row in rows]
-            if self.dropouts:
-                rows = [self.dropouts[i]._drop(row) for row in rows]
-            if self.skips[i]:
-                rows = [_add_skip(x, row) for x, row in zip(inputs, rows)]
-        return rows
+        return self.net.forward_batch(rows)
 
     def _run(self, x: Sequence[Value | float]) -> list[Value]:
         # Lifting each input to a Value once, rather than once per neuron (as
@@ -726,31 +746,28 @@ class MLP(Module):
         return rows
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        # Forward order: each layer's weights and biases, then its batch norm's scales
-        # and shifts (a plain MLP has only the layers: micrograd's order).
-        named: list[tuple[str, Value]] = []
-        for i, layer in enumerate(self.layers):
-            named += [(f"layers.{i}.{name}", p) for name, p in layer.named_parameters()]
-            if i < len(self.norms):
-                named += [(f"norms.{i}.{name}", p) for name, p in self.norms[i].named_parameters()]
-        return named
+        # In the composition's (forward) order: each layer's weights and biases, then
+        # its batch norm's scales and shifts; a plain MLP has only the layers, in
+        # micrograd's order. Names stay ``layers.i.`` and ``norms.i.``.
+        return [
+            (self._prefixes[part] + name, p)
+            for part in self._parts()
+            for name, p in part.named_parameters()
+        ]
 
     def named_buffers(self) -> list[tuple[str, Value]]:
         return [
-            (f"norms.{i}.{name}", v)
-            for i, norm in enumerate(self.norms)
-            for name, v in norm.named_buffers()
+            (self._prefixes[part] + name, v)
+            for part in self._parts()
+            for name, v in part.named_buffers()
         ]
 
+    def _parts(self) -> Iterator[Module]:
+        """The layers and batch norms, in the order the composition runs them."""
+        return (m for m in self.net.modules() if m in self._prefixes)
+
     def children(self) -> list[Module]:
-        found: list[Module] = []
-        for i, layer in enumerate(self.layers):
-            found.append(layer)
-            if i < len(self.norms):
-                found.append(self.norms[i])
-            if i < len(self.dropouts):
-                found.append(self.dropouts[i])
-        return found
+        return [self.net]
 
     def layer_grad_norms(self) -> list[float]:
         """The gradient's size in each layer: ``sqrt(sum(p.grad^2))`` over the
@@ -834,7 +851,7 @@ class MLP(Module):
             f"output_activation={self.output_activation!r}{extra})"
         )
 
-    # -- PyTorch bridge -------------------------------------------------------------
+    # -- PyTorch bridge (torch_bridge.py) -----------------------------------------------
 
     def to_torch(self) -> Any:
         """An equivalent ``torch.nn.Sequential`` (float64) with the same weights.
@@ -846,93 +863,200 @@ class MLP(Module):
         ``Dropout``; the Sequential is in this model's mode. Skip connections
         have no place in a Sequential: a residual MLP raises ValueError.
         """
-        torch = optional_import("torch", "MLP.to_torch()", "torch", "PyTorch")
         if self.residual:
             raise ValueError(
                 "to_torch(): a torch.nn.Sequential cannot hold skip connections; build the "
                 "residual network in PyTorch as a Module whose forward adds x to each block"
             )
-        modules = []
-        last = len(self.layers) - 1
-        for i, layer in enumerate(self.layers):
-            linear = torch.nn.Linear(layer.n_inputs, layer.n_outputs, dtype=torch.float64)
-            with torch.no_grad():
-                linear.weight.copy_(
-                    torch.tensor(
-                        [[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64
-                    )
-                )
-                linear.bias.copy_(
-                    torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64)
-                )
-            modules.append(linear)
-            activation = layer.activation
-            if i < len(self.norms):
-                modules.append(self.norms[i]._to_torch(torch))
-                activation = self.activation
-            if activation != "linear":
-                modules.append(getattr(torch.nn, _TORCH_NAMES[activation])())
-            if i < last and self.dropouts:
-                modules.append(torch.nn.Dropout(self.dropout))
-        return torch.nn.Sequential(*modules).train(self.training)
+        return torch_bridge.to_sequential(_torch_steps(self.net), self.training, "MLP.to_torch()")
 
     @classmethod
     def from_torch(cls, module: Any) -> MLP:
-        """Build an MLP from a ``torch.nn.Sequential`` of ``Linear`` layers (with
-        bias), each optionally followed by ``ReLU``, ``Tanh`` or ``Sigmoid``.
+        """Build an MLP from a ``torch.nn.Sequential`` such as ``to_torch`` makes.
 
-        All hidden layers must share one activation; the output layer may differ.
+        Each layer is a ``Linear`` (with bias), optionally followed by
+        ``BatchNorm1d``, by ``ReLU``, ``Tanh`` or ``Sigmoid``, and by
+        ``Dropout``. All hidden layers must share one activation, and batch norm
+        and dropout (one ``p``) must follow every hidden layer or none; the
+        output layer may have its own activation, and nothing else. Weights,
+        batch norm's scales, shifts and running statistics, and the mode are
+        copied.
         """
-        torch = optional_import("torch", "MLP.from_torch()", "torch", "PyTorch")
-        if not isinstance(module, torch.nn.Sequential):
-            raise TypeError(
-                f"MLP.from_torch: expected a torch.nn.Sequential, got {type(module).__name__}"
-            )
-        names = {cls_name: act for act, cls_name in _TORCH_NAMES.items()}
-        layers: list[tuple[Any, Activation]] = []
-        for child in module:
-            if isinstance(child, torch.nn.Linear):
-                if child.bias is None:
-                    raise ValueError("MLP.from_torch: every Linear needs a bias (bias=True)")
-                layers.append((child, "linear"))
-            elif type(child).__name__ in names:
-                if not layers or layers[-1][1] != "linear":
-                    raise ValueError(
-                        f"MLP.from_torch: {type(child).__name__} must follow a Linear layer"
-                    )
-                layers[-1] = (layers[-1][0], _check_activation(names[type(child).__name__], ""))
-            else:
-                raise ValueError(
-                    f"MLP.from_torch: unsupported module {type(child).__name__}; use Linear "
-                    "followed by ReLU, Tanh, Sigmoid or nothing"
-                )
-        if not layers:
-            raise ValueError("MLP.from_torch: the Sequential has no Linear layer")
-        hidden = {act for _, act in layers[:-1]}
-        if len(hidden) > 1:
+        where = "MLP.from_torch"
+        steps, training = torch_bridge.from_sequential(module, where)
+        layers = torch_bridge.group_layers(steps, where)
+        hidden = layers[:-1]
+        activations = {_check_activation(act, "activation") for _, _, act, _ in hidden}
+        if len(activations) > 1:
             raise ValueError(
-                f"MLP.from_torch: hidden layers use different activations {sorted(hidden)}; "
+                f"{where}: hidden layers use different activations {sorted(activations)}; "
                 "an MLP has one hidden activation"
             )
-        for (a, _), (b, _) in itertools.pairwise(layers):
-            if a.out_features != b.in_features:
+        norms = [norm for _, norm, _, _ in hidden]
+        drops = {p for _, _, _, p in hidden}
+        if (any(norms) and not all(norms)) or len(drops) > 1:
+            raise ValueError(
+                f"{where}: batch norm and dropout must follow every hidden layer or none, with "
+                "one dropout probability; an MLP builds all its hidden layers alike"
+            )
+        if layers[-1][1] is not None or layers[-1][3] is not None:
+            raise ValueError(
+                f"{where}: the output layer may have an activation only, no BatchNorm1d or "
+                "Dropout after it"
+            )
+        for (a, *_), (b, *_) in itertools.pairwise(layers):
+            if len(a.weights) != len(b.weights[0]):
                 raise ValueError(
-                    f"MLP.from_torch: a Linear with {a.out_features} outputs feeds one with "
-                    f"{b.in_features} inputs"
+                    f"{where}: a Linear with {len(a.weights)} outputs feeds one with "
+                    f"{len(b.weights[0])} inputs"
                 )
         model = cls(
-            layers[0][0].in_features,
-            [lin.out_features for lin, _ in layers],
-            activation=hidden.pop() if hidden else "relu",
-            output_activation=layers[-1][1],
+            len(layers[0][0].weights[0]),
+            [len(linear.weights) for linear, *_ in layers],
+            activation=activations.pop() if activations else "relu",
+            output_activation=_check_activation(layers[-1][2], "output_activation"),
+            batch_norm=bool(norms) and all(norms),
+            dropout=next(iter(drops)) or 0.0 if drops else 0.0,
         )
-        model.load_weights(
-            [
-                (lin.weight.detach().double().tolist(), lin.bias.detach().double().tolist())
-                for lin, _ in layers
-            ]
-        )
-        return model
+        model.load_weights([(linear.weights, linear.biases) for linear, *_ in layers])
+        for norm, step in zip(model.norms, [n for n in norms if n is not None], strict=True):
+            norm.eps, norm.momentum = step.eps, step.momentum
+            norm.load_state_dict(
+                {
+                    f"{field}.{j}": v
+                    for field in ("gamma", "beta", "running_mean", "running_var")
+                    for j, v in enumerate(getattr(step, field))
+                }
+            )
+        return model.train(training)
+
+
+# -- composition: Sequential and the activation modules --------------------------------
+
+
+class Sequential(Module):
+    """Modules applied one after another, each to the previous one's output, as
+    ``torch.nn.Sequential``; its parameters, buffers and modes are its parts'.
+
+    Parameters are named by position (``0.neurons.1.w.0``), so a checkpoint of
+    a Sequential records which part each value belongs to.
+
+    Example:
+        >>> net = Sequential(Layer(2, 2, activation="linear"), ReLU())
+        >>> net[0].load_weights([[1.0, 0.0], [0.0, -1.0]], [0.0, 0.0])
+        >>> [v.data for v in net([3.0, 4.0])]
+        [3.0, 0.0]
+        >>> [name for name, _ in net.named_parameters()][:3]
+        ['0.neurons.0.w.0', '0.neurons.0.w.1', '0.neurons.0.b']
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        if not modules:
+            raise ValueError("Sequential: give at least one module")
+        for i, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(
+                    f"Sequential: part {i} is {type(module).__name__}, not a Module; wrap "
+                    "functions in a Module (activations: ReLU(), Tanh(), Sigmoid())"
+                )
+        self._parts = list(modules)
+
+    @graph_building()
+    def __call__(self, x: Sequence[Value | float]) -> Any:
+        out: Any = x
+        for module in self._parts:
+            out = module(out)
+        return out
+
+    @graph_building()
+    def forward_batch(self, X: Sequence[Sequence[Value | float]]) -> list[Any]:
+        rows: list[Any] = list(_checked_batch(X, self))
+        for module in self._parts:
+            rows = module.forward_batch(rows)
+        return rows
+
+    def __getitem__(self, index: int) -> Module:
+        return self._parts[index]
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._parts)
+
+    @property
+    def n_inputs(self) -> int | None:
+        """The first part's input width (None when it has no fixed width)."""
+        width = getattr(self._parts[0], "n_inputs", None)
+        return width if isinstance(width, int) else None
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [(f"{i}.{name}", p) for i, m in enumerate(self) for name, p in m.named_parameters()]
+
+    def named_buffers(self) -> list[tuple[str, Value]]:
+        return [(f"{i}.{name}", v) for i, m in enumerate(self) for name, v in m.named_buffers()]
+
+    def children(self) -> list[Module]:
+        return list(self._parts)
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "Sequential", "modules": [m.config() for m in self]}
+
+    def __repr__(self) -> str:
+        return f"Sequential({', '.join(map(repr, self))})"
+
+
+class Pointwise(Module):
+    """An activation as a module: applies ``activation`` to every input (the base
+    of ``ReLU``, ``Tanh`` and ``Sigmoid``); it has no parameters."""
+
+    #: the op-table name of the activation
+    activation: ClassVar[Activation]
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        if isinstance(x, (Value, str, bytes)) or not isinstance(x, Sequence):
+            raise TypeError(
+                f"{self!r} takes a list of numbers (one sample), got {type(x).__name__}"
+            )
+        activate = ACTIVATIONS[self.activation]
+        assert activate is not None
+        return [activate(xi if isinstance(xi, Value) else Value(xi)) for xi in x]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return []
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class ReLU(Pointwise):
+    """``max(x, 0)`` on every input.
+
+    Example:
+        >>> [v.data for v in ReLU()([-1.0, 2.0])]
+        [0.0, 2.0]
+    """
+
+    activation = "relu"
+
+
+class Tanh(Pointwise):
+    """``tanh(x)`` on every input."""
+
+    activation = "tanh"
+
+
+class Sigmoid(Pointwise):
+    """``1 / (1 + exp(-x))`` on every input."""
+
+    activation = "sigmoid"
+
+
+_ACTIVATION_MODULES: dict[str, type[Pointwise]] = {
+    "relu": ReLU,
+    "tanh": Tanh,
+    "sigmoid": Sigmoid,
+}
 
 
 # -- remedies for training trouble --------------------------------------------------------
@@ -1130,20 +1254,6 @@ class BatchNorm(Module):
     def config(self) -> dict[str, Any]:
         return {"type": "BatchNorm", "n_features": self.n_inputs}
 
-    def _to_torch(self, torch: Any) -> Any:
-        norm = torch.nn.BatchNorm1d(
-            self.n_inputs, eps=self.eps, momentum=self.momentum, dtype=torch.float64
-        )
-        with torch.no_grad():
-            for target, source in (
-                (norm.weight, self.gamma),
-                (norm.bias, self.beta),
-                (norm.running_mean, self.running_mean),
-                (norm.running_var, self.running_var),
-            ):
-                target.copy_(torch.tensor([v.data for v in source], dtype=torch.float64))
-        return norm.train(self.training)
-
     def __repr__(self) -> str:
         return f"BatchNorm({self.n_inputs})"
 
@@ -1217,7 +1327,27 @@ class Residual(Module):
 
 # -- helpers ---------------------------------------------------------------------------
 
-_TORCH_NAMES: dict[str, str] = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
+
+def _torch_steps(net: Module) -> list[torch_bridge.Step]:
+    """The steps of a composition, for ``torch_bridge.to_sequential``."""
+    steps: list[torch_bridge.Step] = []
+    for part in net.modules():
+        if isinstance(part, Layer):
+            weights = [[w.data for w in n.w] for n in part.neurons]
+            steps.append(torch_bridge.LinearStep(weights, [n.b.data for n in part.neurons]))
+            if part.activation != "linear":
+                steps.append(torch_bridge.ActivationStep(part.activation))
+        elif isinstance(part, BatchNorm):
+            gamma, beta, mean, var = (
+                [v.data for v in values]
+                for values in (part.gamma, part.beta, part.running_mean, part.running_var)
+            )
+            steps.append(torch_bridge.NormStep(gamma, beta, mean, var, part.eps, part.momentum))
+        elif isinstance(part, Pointwise):
+            steps.append(torch_bridge.ActivationStep(part.activation))
+        elif isinstance(part, Dropout):
+            steps.append(torch_bridge.DropoutStep(part.p))
+    return steps
 
 
 def _as_inputs(x: Sequence[Value | float], width: int, model: Module) -> list[Value]:

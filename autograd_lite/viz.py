@@ -28,6 +28,7 @@ from typing import Any
 from autograd_lite._helpers import is_whole
 from autograd_lite.autodiff import topological_order
 from autograd_lite.ledger import Ledger, LedgerRow, explain
+from autograd_lite.nn import Pointwise
 from autograd_lite.notation import (
     as_operand,
     format_number,
@@ -822,13 +823,22 @@ def _step_widget(frames: list[tuple[str, str]], title: str) -> Any:
 # -- networks ---------------------------------------------------------------------------
 
 
+def _model_layers(model: Any) -> list[Any] | None:
+    """``model.layers``, or for a composition without it (a ``Sequential``) its
+    parts that have neurons, in order."""
+    layers = getattr(model, "layers", None)
+    if layers is None and callable(getattr(model, "modules", None)):
+        layers = [m for m in model.modules() if getattr(m, "neurons", None)] or None
+    return None if layers is None else list(layers)
+
+
 def _layers(model: Any) -> list[list[Any]]:
     """The model's neurons, layer by layer, checked to have ``w`` and ``b``."""
     hint = (
         "expected a model with .layers, each with .neurons, each with .w (a list of "
         "Values) and .b (a Value), such as autograd_lite.nn.MLP"
     )
-    layers = getattr(model, "layers", None)
+    layers = _model_layers(model)
     if layers is None:
         raise TypeError(f"{type(model).__name__} has no .layers: {hint}")
     result = []
@@ -866,6 +876,29 @@ def _activation(neuron: Any, layer: Any = None) -> str:
     return ""
 
 
+def _applied_activations(model: Any, layers: list[list[Any]]) -> list[list[str]]:
+    """The activation each neuron's output goes through, read from the model's
+    composition: the neuron's own, or (when the neuron is linear) the activation
+    module that follows its layer before the next layer, e.g. after a batch norm.
+    So the picture shows what the network computes, however it is composed."""
+    model_layers = _model_layers(model) or []
+    applied = [
+        [_activation(n, model_layers[i]) for n in neurons] for i, neurons in enumerate(layers)
+    ]
+    modules = getattr(model, "modules", None)
+    if not callable(modules):
+        return applied
+    index = {id(layer): i for i, layer in enumerate(model_layers)}
+    current = None
+    for module in modules():
+        if id(module) in index:
+            current = index[id(module)]
+        elif isinstance(module, Pointwise) and current is not None:
+            applied[current] = [act or module.activation for act in applied[current]]
+            current = None  # one activation per layer
+    return applied
+
+
 def _symbol(activation: str) -> str:
     if not activation:
         return "linear"
@@ -877,11 +910,12 @@ def _dead_neurons(model: Any, inputs: Sequence[Sequence[float]]) -> set[tuple[in
     from autograd_lite.autodiff import no_grad
 
     layers = _layers(model)
+    model_layers = _model_layers(model) or []
     always_zero: dict[tuple[int, int], bool] = {}
     with no_grad():
         for sample in inputs:
             x: list[Any] = [Value(v) if not isinstance(v, Value) else v for v in sample]
-            for i, layer in enumerate(model.layers):
+            for i, layer in enumerate(model_layers):
                 out = layer(x)
                 outs = list(out) if isinstance(out, (list, tuple)) else [out]
                 for j, value in enumerate(outs):
@@ -891,7 +925,7 @@ def _dead_neurons(model: Any, inputs: Sequence[Sequence[float]]) -> set[tuple[in
     return {
         key
         for key, zero in always_zero.items()
-        if zero and _activation(layers[key[0]][key[1]], model.layers[key[0]]) == "relu"
+        if zero and _activation(layers[key[0]][key[1]], model_layers[key[0]]) == "relu"
     }
 
 
@@ -960,11 +994,11 @@ def draw_network(
         )
     lines.append("  }")
     last = len(layers) - 1
-    model_layers = list(model.layers)
+    applied = _applied_activations(model, layers)
     for li, layer in enumerate(layers):
         lines.append(f"  subgraph layer{li} {{ rank=same;")
         for ni, neuron in enumerate(layer):
-            activation = _activation(neuron, model_layers[li])
+            activation = applied[li][ni]
             fill, border = _STYLE["root"] if li == last else ("#ffffff", "#57606a")
             style = "filled"
             symbol = _esc(_symbol(activation))
@@ -1073,10 +1107,10 @@ def _draw_neurons(
             f'label="x{i + 1}"];'
         )
     pfill, pborder = _STYLE["parameter"]
-    model_layers = list(model.layers)
+    applied = _applied_activations(model, layers)
     for li, layer in enumerate(layers):
         for ni, neuron in enumerate(layer):
-            act = _esc(_symbol(_activation(neuron, model_layers[li])))
+            act = _esc(_symbol(applied[li][ni]))
             rows = [
                 f'<tr><td colspan="3" bgcolor="{pfill}"><b>layer {li + 1} · neuron {ni + 1}'
                 f"</b> ({act})</td></tr>",

@@ -43,8 +43,8 @@ LAYERS: dict[str, int] = {
     "gradcheck": 3,
     "expression": 3,
     "jit": 3,
+    "torch_bridge": 3,
     "nn": 3,
-    "torch_bridge": 4,
     "train": 4,
     # explaining: reads graphs, never draws
     "ledger": 5,

@@ -474,3 +474,18 @@ def test_clusters_are_checked() -> None:
         draw(root, clusters={"a": steps["step 1"], "b": steps["step 1"]})
     with pytest.raises(TypeError, match="mapping"):
         draw(root, clusters=[steps["step 1"]])  # type: ignore[arg-type]
+
+
+def test_draw_network_labels_what_the_composition_applies() -> None:
+    # With batch norm the layers' neurons are linear and a ReLU module follows the
+    # batch norm: the circles must say ReLU (they said "linear" when MLP applied the
+    # activation itself), and the output layer stays linear.
+    from autograd_lite.nn import MLP, BatchNorm, Layer, Sequential, Tanh
+
+    def symbols(model: object) -> list[str]:
+        return re.findall(r"label=<([^<]*)<br", draw_network(model).source)
+
+    assert symbols(MLP(2, [3, 3, 1], batch_norm=True, seed=0)) == ["ReLU"] * 6 + ["linear"]
+    assert symbols(MLP(2, [3, 1], activation="tanh", seed=0)) == ["tanh"] * 3 + ["linear"]
+    built = Sequential(Layer(2, 2, "linear", seed=0), BatchNorm(2), Tanh(), Layer(2, 1, "linear"))
+    assert symbols(built) == ["tanh", "tanh", "linear"]
