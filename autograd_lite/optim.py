@@ -12,6 +12,10 @@ A training step is the same as in PyTorch::
     loss.backward()
     optimizer.step()
 
+or, with the loss built by a closure, ``optimizer.step(lambda: loss_of(model))``,
+which runs ``backward()`` itself and returns the loss (every optimizer takes
+one, as in PyTorch; unlike PyTorch's, the closure only builds the loss).
+
 ``Sophia`` is second order: it estimates the Hessian's diagonal from
 Hessian-vector products, which the engine computes by differentiating its own
 backward pass. It re-evaluates the loss, so its step takes a closure, as
@@ -62,8 +66,9 @@ __all__ = [
 class Optimizer(ABC):
     """Base class: holds the parameters and the learning rate ``lr``.
 
-    Subclasses implement ``step()``. Per-parameter state (momentum buffers,
-    moment estimates) lives in lists aligned with ``params``.
+    Subclasses implement ``_update()``, one update from the current ``.grad``;
+    ``step`` adds the closure. Per-parameter state (momentum buffers, moment
+    estimates) lives in lists aligned with ``params``.
     """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
@@ -77,8 +82,28 @@ class Optimizer(ABC):
         for p in self.params:
             p.grad = 0.0
 
+    def step(self, closure: Callable[[], Value] | None = None) -> Value | None:
+        """Update every parameter once from its ``.grad``.
+
+        With ``closure``, first build the loss by calling it and run
+        ``backward()`` on it; the loss is returned (as PyTorch's
+        ``step(closure)`` returns it). The closure only builds the loss: it
+        must not call ``backward()`` itself, or the gradients would add up twice.
+
+        Example:
+            >>> w = Value(3.0)
+            >>> loss = SGD([w], lr=0.1).step(lambda: w * w)
+            >>> loss.data, w.grad, w.data
+            (9.0, 6.0, 2.4)
+        """
+        loss = None if closure is None else _loss_of(closure, type(self).__name__)
+        if loss is not None:
+            loss.backward()
+        self._update()
+        return loss
+
     @abstractmethod
-    def step(self) -> None:
+    def _update(self) -> None:
         """Update every parameter once from its current ``.grad``."""
 
     def _grads(self) -> list[float]:
@@ -125,7 +150,7 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         self._buffers: list[float | None] = [None] * len(self.params)
 
-    def step(self) -> None:
+    def _update(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         buffers = self._buffers
         for i, (p, g) in enumerate(zip(self.params, self._grads(), strict=True)):
@@ -170,7 +195,7 @@ class Adam(Optimizer):
         self._v = [0.0] * n
         self._v_max = [0.0] * n
 
-    def step(self) -> None:
+    def _update(self) -> None:
         self.step_count += 1
         t = self.step_count
         lr, eps, wd = self.lr, self.eps, self.weight_decay
@@ -237,7 +262,7 @@ class RMSprop(Optimizer):
         self._grad_avg = [0.0] * n
         self._buffers = [0.0] * n
 
-    def step(self) -> None:
+    def _update(self) -> None:
         self.step_count += 1
         lr, alpha, eps, wd, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
         s, gbar, buf = self._square_avg, self._grad_avg, self._buffers
@@ -278,7 +303,7 @@ class Adagrad(Optimizer):
         start = _check_nonnegative(initial_accumulator_value, "initial_accumulator_value", name)
         self._sums = [start] * len(self.params)
 
-    def step(self) -> None:
+    def _update(self) -> None:
         self.step_count += 1
         clr = self.lr / (1.0 + (self.step_count - 1) * self.lr_decay)
         wd, eps, sums = self.weight_decay, self.eps, self._sums
@@ -325,7 +350,7 @@ class Adadelta(Optimizer):
         self._square_avg = [0.0] * n
         self._acc_delta = [0.0] * n
 
-    def step(self) -> None:
+    def _update(self) -> None:
         self.step_count += 1
         lr, rho, eps, wd = self.lr, self.rho, self.eps, self.weight_decay
         s, u = self._square_avg, self._acc_delta
@@ -382,7 +407,9 @@ class Sophia(Optimizer):
     Example, on ``f = 2 (x - 1)^2`` (gradient ``4 (x - 1)``, Hessian 4) from x = 1.5:
         >>> x = Value(1.5)
         >>> opt = Sophia([x], lr=1.0, betas=(0.0, 0.0), rho=1.0, weight_decay=0.0)
-        >>> opt.step(lambda: 2 * (x - 1) ** 2)   # x -= 1.0 * clip(2 / (1.0 * 4), 1)
+        >>> loss = opt.step(lambda: 2 * (x - 1) ** 2)   # x -= 1.0 * clip(2 / (1.0 * 4), 1)
+        >>> loss.data  # the loss the step was taken from, f(1.5)
+        0.5
         >>> x.data, x.grad, opt.hessian
         (1.0, 2.0, [4.0])
     """
@@ -421,24 +448,22 @@ class Sophia(Optimizer):
         #: The running estimate of the Hessian's diagonal, one number per parameter.
         self.hessian = [0.0] * n
 
-    def step(self, closure: Callable[[], Value] | None = None) -> None:
-        """One update; ``closure()`` must build and return the loss (a Value)."""
-        if closure is None or not callable(closure):
+    def step(self, closure: Callable[[], Value] | None = None) -> Value:
+        """One update; ``closure()`` must build and return the loss (a Value),
+        which is returned. Sophia differentiates it itself (twice)."""
+        if closure is None:
             raise TypeError(
                 "Sophia.step(closure): Sophia differentiates the loss twice, so it needs a "
                 "function that builds the loss, e.g. opt.step(lambda: loss_of(model))"
             )
-        if not is_grad_enabled():
-            raise RuntimeError(
-                "Sophia.step(closure) was called inside no_grad(): the loss must be recorded "
-                "as a graph to be differentiated"
-            )
-        loss = closure()
-        if not isinstance(loss, Value):
-            raise TypeError(
-                f"Sophia.step: the closure must return the loss as a Value, got "
-                f"{type(loss).__name__}"
-            )
+        loss = _loss_of(closure, "Sophia")
+        self._update_from(loss)
+        return loss
+
+    def _update(self) -> None:
+        raise TypeError("Sophia.step(closure): Sophia needs the loss, not only its gradient")
+
+    def _update_from(self, loss: Value) -> None:
         self.step_count += 1
         params = self.params
         refresh = (self.step_count - 1) % self.hessian_interval == 0
@@ -460,6 +485,26 @@ class Sophia(Optimizer):
             m[i] = beta1 * m[i] + (1.0 - beta1) * g
             ratio = m[i] / max(rho * h[i], eps)
             p.data = p.data * decay - lr * min(max(ratio, -1.0), 1.0)
+
+
+def _loss_of(closure: Callable[[], Value], name: str) -> Value:
+    """Call a step's closure, checking that it records the loss as a Value."""
+    if not callable(closure):
+        raise TypeError(
+            f"{name}.step(closure): closure must be a function that builds the loss, e.g. "
+            f"opt.step(lambda: loss_of(model)), got {type(closure).__name__}"
+        )
+    if not is_grad_enabled():
+        raise RuntimeError(
+            f"{name}.step(closure) was called inside no_grad(): the loss must be recorded "
+            "as a graph to be differentiated"
+        )
+    loss = closure()
+    if not isinstance(loss, Value):
+        raise TypeError(
+            f"{name}.step: the closure must return the loss as a Value, got {type(loss).__name__}"
+        )
+    return loss
 
 
 def hessian_vector_product(

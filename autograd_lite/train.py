@@ -373,8 +373,9 @@ def fit(
     normalised over each mini-batch; it needs at least 2 samples in every
     batch (a ``batch_size`` leaving a last batch of 1 is refused up front).
 
-    Optimizers that need to re-evaluate the loss (``optim.Sophia``) are given
-    it as a closure: ``optimizer.step(lambda: objective)``.
+    Each step hands the optimizer the loss as a closure,
+    ``optimizer.step(lambda: objective)``: first-order optimizers run
+    ``backward()`` on it, and ``optim.Sophia`` differentiates it twice.
 
     Logging: ``callbacks=[CSVLogger("log.csv")]``, ``[TensorBoardLogger("runs")]``,
     or for Weights & Biases (``run = wandb.init(...)``) a function such as
@@ -472,11 +473,7 @@ def fit(
                         objective = loss_fn(outputs, targets)
                         if l2:
                             objective = objective + _losses.l2_penalty(params, l2)
-                        if isinstance(optimizer, Sophia):  # it differentiates the loss twice
-                            optimizer.step(_returning(objective))
-                        else:
-                            objective.backward()
-                            optimizer.step()
+                        optimizer.step(_returning(objective))  # backward(), then the update
                         value = objective.data
                     total += value * len(batch)
                     if predict is not None:

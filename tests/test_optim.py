@@ -72,6 +72,31 @@ def test_optimizer_matches_torch_for_20_steps(
     assert max(moved) > 1e-3  # the comparison covered real steps
 
 
+@pytest.mark.parametrize(("name", "kwargs"), OPTIMIZERS)
+def test_step_with_a_closure_runs_backward_then_the_same_update(
+    name: str, kwargs: dict[str, Any]
+) -> None:
+    by_hand, by_closure = [Value(v) for v in START], [Value(v) for v in START]
+    first = getattr(optim, name)(by_hand, **kwargs)
+    second = getattr(optim, name)(by_closure, **kwargs)
+    for _ in range(3):
+        first.zero_grad()
+        objective(by_hand, Value.tanh).backward()
+        assert first.step() is None
+        second.zero_grad()
+        loss = second.step(lambda: objective(by_closure, Value.tanh))
+        assert isinstance(loss, Value)
+        assert loss.grad == 1.0  # the step ran backward() from it
+    assert [p.data for p in by_closure] == [p.data for p in by_hand]
+    assert [p.grad for p in by_closure] == [p.grad for p in by_hand]
+    with pytest.raises(TypeError, match="must return the loss as a Value"):
+        second.step(lambda: 1.0)  # type: ignore[arg-type, return-value]
+    with pytest.raises(TypeError, match="closure must be a function"):
+        second.step(1.0)  # type: ignore[arg-type]
+    with no_grad(), pytest.raises(RuntimeError, match="inside no_grad"):
+        second.step(lambda: objective(by_closure, Value.tanh))
+
+
 def test_adadelta_is_also_spelled_as_the_seed_does() -> None:
     assert optim.AdaDelta is optim.Adadelta
 
