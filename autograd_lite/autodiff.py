@@ -194,13 +194,14 @@ def _walk(root: Value, natural: bool = False) -> tuple[list[Value], list[Value]]
 
 def backpropagate(
     root: Value,
-    seed: float = 1.0,
+    gradient: float = 1.0,
     *,
     create_graph: bool = False,
     nonfinite: NonFinite = "raise",
     record: Recorder | None = None,
 ) -> list[Value]:
-    """Apply the chain rule from ``root`` back to its leaves; return the order used.
+    """Apply the chain rule from ``root``, whose gradient is ``gradient``, back to its
+    leaves; return the order used.
 
     Leaves accumulate into their ``.grad``; every other node's ``.grad`` is reset
     and recomputed. With ``create_graph`` the local derivatives are rebuilt as
@@ -211,19 +212,21 @@ def backpropagate(
     """
     if nonfinite not in ("raise", "warn"):
         raise ValueError(f"nonfinite={nonfinite!r}: use 'raise' or 'warn'")
-    if isinstance(seed, bool) or not isinstance(seed, (int, float)):
-        raise TypeError(f"backward(grad={seed!r}): the seed gradient must be a real number")
+    if isinstance(gradient, bool) or not isinstance(gradient, (int, float)):
+        raise TypeError(
+            f"backward(gradient={gradient!r}): the root's gradient must be a real number"
+        )
     if not math.isfinite(root.data):
         _nonfinite(f"the root is {root.data}: {_first_nonfinite_value(root)}", nonfinite)
     if _on_backward is not None:
         record = _both(record, _on_backward(root))
 
     with graph_building():
-        return _backpropagate(root, seed, create_graph, nonfinite, record)
+        return _backpropagate(root, gradient, create_graph, nonfinite, record)
 
 
 def _backpropagate(
-    root: Value, seed: float, create_graph: bool, nonfinite: NonFinite, record: Recorder | None
+    root: Value, gradient: float, create_graph: bool, nonfinite: NonFinite, record: Recorder | None
 ) -> list[Value]:
     order, leaves = _walk(root)
     leftover = None
@@ -235,7 +238,7 @@ def _backpropagate(
 
     for node in order:
         node.grad = 0.0
-    root.grad = seed if root.parents else root.grad + seed
+    root.grad = gradient if root.parents else root.grad + gradient
     if create_graph:
         root.grad = Value(root.grad)  # type: ignore[assignment]  # grads are Values in this mode
 

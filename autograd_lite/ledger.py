@@ -13,6 +13,7 @@ ledger.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ class Ledger(Table):
     notes.
 
     Attributes:
-        root: the node the pass started from; seed: its gradient (1.0 usually).
+        root: the node the pass started from; gradient: its gradient (1.0 usually).
         rows: the steps. names: the name of every node (see ``node_names``).
         precision: digits shown.
     """
@@ -133,23 +134,33 @@ class Ledger(Table):
     def __init__(
         self,
         root: Value,
-        seed: float,
+        gradient: float,
         rows: list[LedgerRow],
         names: dict[Value, str],
         precision: int = 4,
     ) -> None:
         self.root = root
-        self.seed = seed
+        self.gradient = gradient
         self.rows = rows
         self.names = names
         self.precision = precision
-        self.title = f"backward pass from {names[root]} (seed {format_number(seed, precision)})"
+        self.title = (
+            f"backward pass from {names[root]} (gradient {format_number(gradient, precision)})"
+        )
         # Indexes, so that look-ups stay linear on big graphs.
         self._by_parent: dict[Value, list[LedgerRow]] = {}
         self._by_edge: dict[tuple[Value, int], LedgerRow] = {}
         for row in rows:
             self._by_parent.setdefault(row.parent, []).append(row)
             self._by_edge[(row.node, row.index)] = row
+
+    @property
+    def seed(self) -> float:
+        """Deprecated name of ``gradient``."""
+        warnings.warn(
+            "Ledger.seed is deprecated: use Ledger.gradient", DeprecationWarning, stacklevel=2
+        )
+        return self.gradient
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -161,13 +172,13 @@ class Ledger(Table):
         return self.rows[index]
 
     def grad(self, node: Value) -> float:
-        """The gradient ``node`` had at the end of the pass (the seed for the root).
+        """The gradient ``node`` had at the end of the pass (``gradient`` for the root).
 
         Raises:
             KeyError: ``node`` is not in the graph.
         """
         if node is self.root:
-            return self.seed
+            return self.gradient
         if node not in self.names:
             raise KeyError(f"{node!r} is not in the graph of {self.names[self.root]}")
         rows = self._by_parent.get(node)
@@ -206,7 +217,7 @@ class Ledger(Table):
 
 def _run_ledger(
     root: Value,
-    seed: float,
+    gradient: float,
     create_graph: bool,
     nonfinite: Literal["raise", "warn"],
     precision: int,
@@ -246,19 +257,19 @@ def _run_ledger(
         )
         seen.add(parent)
 
-    backpropagate(root, seed, create_graph=create_graph, nonfinite=nonfinite, record=record)
-    return Ledger(root, float(seed), rows, names, precision)
+    backpropagate(root, gradient, create_graph=create_graph, nonfinite=nonfinite, record=record)
+    return Ledger(root, float(gradient), rows, names, precision)
 
 
 def trace(
     root: Value,
-    grad: float = 1.0,
+    gradient: float = 1.0,
     *,
     create_graph: bool = False,
     nonfinite: Literal["raise", "warn"] = "raise",
     precision: int = 4,
 ) -> Ledger:
-    """``root.backward(grad)`` that also returns its ledger.
+    """``root.backward(gradient)`` that also returns its ledger.
 
     Gradients change exactly as with ``backward()``: leaves accumulate. Use
     ``explain`` for the same ledger with every ``.grad`` left as it was.
@@ -269,15 +280,16 @@ def trace(
         >>> x.grad, [row.after for row in ledger]
         (6.0, [3.0, 6.0])
     """
-    return _run_ledger(root, grad, create_graph, nonfinite, precision)
+    return _run_ledger(root, gradient, create_graph, nonfinite, precision)
 
 
 def explain(
     root: Value,
-    seed: float = 1.0,
+    gradient: float = 1.0,
     *,
     nonfinite: Literal["raise", "warn"] = "raise",
     precision: int = 4,
+    seed: float | None = None,
 ) -> Ledger:
     """The ledger of a backward pass from ``root``, leaving every ``.grad`` as it was.
 
@@ -299,6 +311,14 @@ def explain(
         >>> x.grad  # explain() changed nothing
         0.0
     """
+    if seed is not None:
+        warnings.warn(
+            "explain(seed=...) is deprecated: the root's gradient is called gradient, as in "
+            "backward(gradient=...); seed means a random seed everywhere else",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        gradient = seed
     if not isinstance(root, Value):
         raise TypeError(f"explain() needs a Value as the root, got {type(root).__name__}")
     order = topological_order(root)
@@ -307,7 +327,7 @@ def explain(
         if not node.parents:
             node.grad = 0.0
     try:
-        return _run_ledger(root, seed, False, nonfinite, precision)
+        return _run_ledger(root, gradient, False, nonfinite, precision)
     finally:
         for node, grad in saved:
             node.grad = grad

@@ -43,7 +43,6 @@ from autograd_lite.value import Value
 
 __all__ = [
     "SGD",
-    "AdaDelta",
     "Adadelta",
     "Adagrad",
     "Adam",
@@ -364,7 +363,6 @@ class Adadelta(Optimizer):
 
 
 #: The seed's spelling of ``Adadelta`` (PyTorch's, like ``Adagrad``).
-AdaDelta = Adadelta
 
 
 class Sophia(Optimizer):

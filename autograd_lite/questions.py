@@ -86,7 +86,9 @@ def why(x: Value, root: Value, precision: int = 4) -> Why:
             else f" ({name}.grad itself is {now}, added up over other backward() calls)"
         )
     if x is root:
-        return Why("root", f"{name} is the root: its gradient is the seed, 1.0{note}.", grad)
+        return Why(
+            "root", f"{name} is the root: its gradient is 1.0 (d{name}/d{name}){note}.", grad
+        )
     rows = tuple(ledger.contributions(x))
     if grad != 0.0:
         parts = [
@@ -427,12 +429,12 @@ def tree(root: Value, precision: int = 4, max_lines: int = 200) -> str:
         if uses[node] > 1:
             text += f"  (used {uses[node]}×)"
         lines.append(text)
-        children = node.parents
-        for i in reversed(range(len(children))):
-            last = i == len(children) - 1
+        operands = node.parents
+        for i in reversed(range(len(operands))):
+            last = i == len(operands) - 1
             stack.append(
                 (
-                    children[i],
+                    operands[i],
                     indent + ("└── " if last else "├── "),
                     indent + ("    " if last else "│   "),
                 )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 import threading
+import warnings
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, Literal
@@ -233,22 +234,24 @@ class Value:
 
     def backward(
         self,
-        grad: float = 1.0,
+        gradient: float = 1.0,
         *,
         create_graph: bool = False,
         nonfinite: Literal["raise", "warn"] = "raise",
         trace: bool = False,
+        grad: float | None = None,
     ) -> None:
         """Fill in ``.grad`` of every node this Value depends on.
 
-        Seeds ``self.grad`` with ``grad`` (1.0: d(self)/d(self)) and applies the
+        Starts ``self.grad`` at ``gradient`` (1.0: d(self)/d(self)) and applies the
         chain rule in reverse topological order. Leaves accumulate across calls,
         as in PyTorch, so gradients of several losses (a mini-batch) add up;
         intermediate nodes are recomputed on each call. Zero the leaves between
         steps with ``autograd_lite.zero_grad(root)`` or ``model.zero_grad()``.
 
         Args:
-            grad: the seed, d(final)/d(self) when self feeds a larger computation.
+            gradient: d(final)/d(self) when self feeds a larger computation (the
+                name PyTorch uses); ``grad=`` is its deprecated old name.
             create_graph: record the backward pass itself with Values, so that each
                 ``.grad`` becomes a Value that can be differentiated again (higher
                 derivatives). The functional ``grad``/``hessian`` use this.
@@ -262,9 +265,17 @@ class Value:
                 "backward(trace=True) was removed: call autograd_lite.trace(root), which "
                 "runs the same backward pass and returns its ledger"
             )
+        if grad is not None:
+            warnings.warn(
+                "backward(grad=...) is deprecated: the argument is called gradient, as in "
+                "PyTorch (backward(gradient=...), or pass it first)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            gradient = grad
         if _backpropagate is None:  # only if autograd_lite/__init__.py was bypassed
             raise RuntimeError("import autograd_lite (it installs the backward pass) first")
-        _backpropagate(self, grad, create_graph=create_graph, nonfinite=nonfinite)
+        _backpropagate(self, gradient, create_graph=create_graph, nonfinite=nonfinite)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph."""

@@ -399,7 +399,7 @@ def _dot(look: _Look, visible: set[Value]) -> str:
         lines += ["  " + line for line in members]
         lines.append("  }")
     lines += _cluster_sequence(look, visible)
-    lines += _stubs_for_hidden_children(look, visible)
+    lines += _stubs_for_hidden_consumers(look, visible)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -424,7 +424,7 @@ def _cluster_sequence(look: _Look, visible: set[Value]) -> list[str]:
     return lines
 
 
-def _stubs_for_hidden_children(look: _Look, visible: set[Value]) -> list[str]:
+def _stubs_for_hidden_consumers(look: _Look, visible: set[Value]) -> list[str]:
     """A dashed ``… used by n more`` stub for visible nodes whose users are hidden."""
     hidden_users: Counter[Value] = Counter()
     for node in look.order:
@@ -487,10 +487,10 @@ def _parameter_set(parameters: Iterable[Value] | None) -> set[Value]:
 
 def _ledger_for_drawing(root: Value, flow: bool, precision: int) -> Ledger | None:
     """The ledger of the pass backward() ran, if it ran (the root has a gradient)."""
-    seed = float(root.grad)
-    if not flow or not root.parents or seed == 0.0:
+    gradient = float(root.grad)
+    if not flow or not root.parents or gradient == 0.0:
         return None
-    return explain(root, seed, nonfinite="warn", precision=precision)
+    return explain(root, gradient, nonfinite="warn", precision=precision)
 
 
 def draw(
@@ -640,7 +640,7 @@ def steps(root: Value, **draw_options: Any) -> Iterator[Graph]:
     ledger = explain(root, precision=precision)
     total = len(ledger)
     pending: Counter[Value] = Counter(row.parent for row in ledger)
-    shown: dict[Value, str] = {root: format_number(ledger.seed, precision)}
+    shown: dict[Value, str] = {root: format_number(ledger.gradient, precision)}
     for row in ledger:
         pending[row.parent] -= 1
         after = format_number(row.after, precision)

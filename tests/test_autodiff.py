@@ -384,10 +384,21 @@ def test_zero_grad_clears_the_whole_graph() -> None:
     assert all(n.grad == 0.0 for n in topological_order(y))
 
 
-def test_backward_with_a_seed() -> None:
+def test_backward_with_a_gradient() -> None:
     x = Value(2.0)
     y = x * x
     y.backward(0.5)
+    assert x.grad == 2.0
+    zero_grad(y)
+    y.backward(gradient=0.5)
+    assert x.grad == 2.0
+
+
+def test_backward_grad_keyword_is_a_deprecated_alias_of_gradient() -> None:
+    x = Value(2.0)
+    y = x * x
+    with pytest.warns(DeprecationWarning, match=r"backward\(gradient=\.\.\.\)"):
+        y.backward(grad=0.5)
     assert x.grad == 2.0
 
 
@@ -397,10 +408,10 @@ def test_backward_on_a_leaf() -> None:
     assert x.grad == 1.0
 
 
-@pytest.mark.parametrize("seed", ["1", None, True])
-def test_backward_rejects_a_bad_seed(seed: object) -> None:
-    with pytest.raises(TypeError, match="seed gradient must be a real number"):
-        Value(1.0).backward(seed)  # type: ignore[arg-type]
+@pytest.mark.parametrize("gradient", ["1", None, True])
+def test_backward_rejects_a_bad_gradient(gradient: object) -> None:
+    with pytest.raises(TypeError, match="root's gradient must be a real number"):
+        Value(1.0).backward(gradient)  # type: ignore[arg-type]
 
 
 def test_backward_rejects_an_unknown_nonfinite_mode() -> None:

@@ -289,7 +289,7 @@ def expected_frames(root: Value) -> list[dict[str, Any]]:
     ledger = explain(root)
     total = len(ledger)
     pending = Counter(row.parent for row in ledger)
-    shown = {root: format_number(ledger.seed)}
+    shown = {root: format_number(ledger.gradient)}
     frames = []
     for row in ledger:
         pending[row.parent] -= 1

@@ -116,6 +116,19 @@ def test_trace_returns_the_ledger_and_accumulates_like_backward() -> None:
     assert third.contributions(x)[-1].after == x.grad == pytest.approx(3 * (3.0 + COS2))
 
 
+def test_the_roots_gradient_is_called_gradient_and_seed_is_deprecated() -> None:
+    f, x, _y = example()
+    ledger = explain(f, gradient=2.0)
+    assert ledger.gradient == 2.0
+    assert ledger.grad(x) == 2 * (3.0 + COS2)
+    assert "(gradient 2.0)" in ledger.title
+    with pytest.warns(DeprecationWarning, match="explain\\(seed=...\\) is deprecated"):
+        old = explain(f, seed=2.0)
+    assert old.grad(x) == ledger.grad(x)
+    with pytest.warns(DeprecationWarning, match="use Ledger.gradient"):
+        assert ledger.seed == 2.0
+
+
 def test_backward_trace_true_was_removed_and_names_its_replacement() -> None:
     x = Value(3.0)
     with pytest.raises(TypeError, match=r"autograd_lite\.trace\(root\)"):

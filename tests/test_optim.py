@@ -97,8 +97,10 @@ def test_step_with_a_closure_runs_backward_then_the_same_update(
         second.step(lambda: objective(by_closure, Value.tanh))
 
 
-def test_adadelta_is_also_spelled_as_the_seed_does() -> None:
-    assert optim.AdaDelta is optim.Adadelta
+def test_adadelta_has_one_name() -> None:
+    # The AdaDelta alias was dropped before the first release: one class, one name.
+    assert "AdaDelta" not in optim.__all__
+    assert not hasattr(optim, "AdaDelta")
 
 
 # -- Sophia ---------------------------------------------------------------------------------
