@@ -20,21 +20,16 @@ from pathlib import Path
 import pytest
 
 from autograd_lite import Value
-from autograd_lite.viz import MAX_NODES, Graph, draw, draw_network, step_through
+from autograd_lite.ledger import explain
+from autograd_lite.notation import format_number
+from autograd_lite.viz import MAX_NODES, Graph, StepThrough, draw, draw_network, step_through, steps
+from tests.graphs import example
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None,
     reason="Graphviz's dot program is not installed (apt-get install graphviz)",
 )
-
-
-def example() -> tuple[Value, Value, Value]:
-    """f = x*y + sin(x) at (2, 3)."""
-    x, y = Value(2.0, label="x"), Value(3.0, label="y")
-    f = x * y + x.sin()
-    f.label = "f"
-    return f, x, y
 
 
 def check_snapshot(name: str, text: str) -> None:
@@ -489,3 +484,72 @@ def test_draw_network_labels_what_the_composition_applies() -> None:
     assert symbols(MLP(2, [3, 1], activation="tanh", seed=0)) == ["tanh"] * 3 + ["linear"]
     built = Sequential(Layer(2, 2, "linear", seed=0), BatchNorm(2), Tanh(), Layer(2, 1, "linear"))
     assert symbols(built) == ["tanh", "tanh", "linear"]
+
+
+# -- step-through -----------------------------------------------------------------------
+
+
+def test_steps_one_drawing_per_ledger_row() -> None:
+    f, x, y = example()
+    frames = list(steps(f))
+    ledger = explain(f)
+    assert len(frames) == len(ledger) == 5
+    for frame, row in zip(frames, ledger):
+        assert frame.caption.startswith(f"step {row.step}/5: ")
+        assert row.sentence() in frame.caption
+    assert "grad ?" in frames[0].source  # unknown gradients
+    assert "grad ?" not in frames[-1].source
+    assert "#e36209" in frames[0].source  # the current node is highlighted
+    assert x.grad == y.grad == 0.0  # nothing was changed
+
+
+def test_steps_show_a_partial_sum_at_a_shared_node() -> None:
+    f, x, _ = example()
+    ledger = explain(f)
+    first = ledger.contributions(x)[0]
+    frames = list(steps(f))
+    assert f"grad {format_number(first.after)} + …" in frames[first.step - 1].source
+
+
+def test_steps_rejects_unknown_options() -> None:
+    f, _, _ = example()
+    with pytest.raises(TypeError, match="unexpected options"):
+        next(steps(f, colour="red"))
+
+
+def test_step_through_html_works_without_javascript(tmp_path: object) -> None:
+    f, _, _ = example()
+    widget = step_through(f, widget=False)
+    assert isinstance(widget, StepThrough)
+    page = widget._repr_html_()
+    assert "<script" not in page
+    assert page.count('type="radio"') == 5
+    assert page.count("◀ previous") == page.count("next ▶") == 5
+    assert page.count("<svg") == 5 or "dot program is not installed" in page
+    path = f"{tmp_path}/steps.html"
+    widget.save(path)
+    with open(path, encoding="utf-8") as handle:
+        assert handle.read().startswith("<!DOCTYPE html>")
+
+
+def test_step_through_uses_ipywidgets_when_installed() -> None:
+    pytest.importorskip("ipywidgets", reason="ipywidgets not installed")
+    f, _, _ = example()
+    box = step_through(f)
+    assert type(box).__name__ == "VBox"
+    assert len(box.frames) == 5
+    box.move(1)
+    caption = box.children[1].value
+    assert "step 2/5" in caption
+    box.move(10)
+    assert "step 5/5" in box.children[1].value
+
+
+def test_step_through_falls_back_to_html_without_ipywidgets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    f, _, _ = example()
+    assert isinstance(step_through(f), StepThrough)
+    with pytest.raises(ImportError, match=r"autograd-lite\[notebook\]"):
+        step_through(f, widget=True)
