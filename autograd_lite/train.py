@@ -401,6 +401,66 @@ def fit(
         >>> history.accuracy[-1]
         1.0
     """
+    run = _checked_run(
+        model, X, y, loss, optimizer, epochs, batch_size, l2, scheduler, validation_data,
+        stop_at_loss, callbacks, predict, compile,
+    )  # fmt: skip
+    bar = _progress_bar(epochs) if progress else None
+
+    history = History()
+    order = list(range(len(X)))
+    rng = random.Random(seed)
+    try:
+        with graph_building(), _modes(model, training=True):
+            for _ in range(epochs):
+                if shuffle and run.size < len(order):
+                    rng.shuffle(order)
+                _run_epoch(run, order, history)
+                if _end_epoch(run, history, bar):
+                    break
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
+
+
+@dataclass
+class _Run:
+    """What every epoch of ``fit`` needs, checked once before the first."""
+
+    model: Module
+    X: Sequence[Sequence[float]]
+    y: Sequence[Any]
+    loss_fn: LossFunction
+    optimizer: Optimizer
+    params: list[Value]
+    l2: float
+    size: int
+    predict: Predict | None
+    validation_data: tuple[Sequence[Sequence[float]], Sequence[Any]] | None
+    scheduler: LRScheduler | None
+    stop_at_loss: float | None
+    callbacks: list[Callback]
+    compiled: _CompiledObjective | None
+
+
+def _checked_run(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[Any],
+    loss: str | LossFunction,
+    optimizer: Optimizer,
+    epochs: int,
+    batch_size: int | None,
+    l2: float,
+    scheduler: LRScheduler | None,
+    validation_data: tuple[Sequence[Sequence[float]], Sequence[Any]] | None,
+    stop_at_loss: float | None,
+    callbacks: Sequence[Callback],
+    predict: Predict | None,
+    compile: bool,
+) -> _Run:
+    """``fit``'s argument checks: every bad argument is refused before any training."""
     loss_fn, loss_name = _loss_function(loss)
     _check_int(epochs, "epochs")
     if batch_size is not None:
@@ -448,74 +508,74 @@ def fit(
     compiled = None
     if compile:
         compiled = _CompiledObjective(model, loss_fn, params, l2, y, optimizer).bind(X)
-    bar = _progress_bar(epochs) if progress else None
+    return _Run(
+        model, X, y, loss_fn, optimizer, params, l2, size, predict, validation_data,
+        scheduler, stop_at_loss, callbacks, compiled,
+    )  # fmt: skip
 
-    history = History()
-    order = list(range(n))
-    rng = random.Random(seed)
-    try:
-        with graph_building(), _modes(model, training=True):
-            for _ in range(epochs):
-                if shuffle and size < n:
-                    rng.shuffle(order)
-                history.lr.append(optimizer.lr)
-                total = 0.0
-                correct = 0
-                for start in range(0, n, size):
-                    batch = order[start : start + size]
-                    targets = [y[i] for i in batch]
-                    model.zero_grad()
-                    if compiled is not None:  # forward and backward in generated code
-                        value, outputs = compiled.step(batch)
-                        optimizer.step()
-                    else:
-                        outputs = model.forward_batch([X[i] for i in batch])
-                        objective = loss_fn(outputs, targets)
-                        if l2:
-                            objective = objective + _losses.l2_penalty(params, l2)
-                        optimizer.step(_returning(objective))  # backward(), then the update
-                        value = objective.data
-                    total += value * len(batch)
-                    if predict is not None:
-                        correct += _count_correct(predict, outputs, targets)
-                # One batch: its loss itself ((L * n) / n can differ from L in the last bit).
-                history.loss.append(value if size == n else total / n)
-                if predict is not None:
-                    history.accuracy.append(correct / n)
-                if validation_data is not None:
-                    if compiled is not None:
-                        val_loss, val_accuracy = compiled.evaluate(validation_data, predict)
-                    else:
-                        val_loss, val_accuracy = _evaluate(
-                            model, validation_data, loss_fn, l2, params, predict
-                        )
-                    history.val_loss.append(val_loss)
-                    if val_accuracy is not None:
-                        history.val_accuracy.append(val_accuracy)
-                if scheduler is not None:
-                    scheduler.step()
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(_postfix(history), refresh=False)
-                if stop_at_loss is not None and history.loss[-1] <= stop_at_loss:
-                    history.stopped_early = True
-                    history.stop_reason = (
-                        f"loss {history.loss[-1]:.6g} <= stop_at_loss {stop_at_loss:g} "
-                        f"after epoch {history.epochs}"
-                    )
-                for callback in callbacks:
-                    if callback(history) is True:
-                        history.stopped_early = True
-                        history.stop_reason = history.stop_reason or (
-                            f"callback {getattr(callback, '__name__', repr(callback))} asked to "
-                            f"stop after epoch {history.epochs}"
-                        )
-                if history.stopped_early:
-                    break
-    finally:
-        if bar is not None:
-            bar.close()
-    return history
+
+def _run_epoch(run: _Run, order: list[int], history: History) -> None:
+    """One pass over the data in batches of ``run.size``, in ``order``: a step per
+    batch; the epoch's learning rate, loss and accuracy go into ``history``."""
+    model, optimizer, size, n = run.model, run.optimizer, run.size, len(order)
+    history.lr.append(optimizer.lr)
+    total = 0.0
+    correct = 0
+    for start in range(0, n, size):
+        batch = order[start : start + size]
+        targets = [run.y[i] for i in batch]
+        model.zero_grad()
+        if run.compiled is not None:  # forward and backward in generated code
+            value, outputs = run.compiled.step(batch)
+            optimizer.step()
+        else:
+            outputs = model.forward_batch([run.X[i] for i in batch])
+            objective = run.loss_fn(outputs, targets)
+            if run.l2:
+                objective = objective + _losses.l2_penalty(run.params, run.l2)
+            optimizer.step(_returning(objective))  # backward(), then the update
+            value = objective.data
+        total += value * len(batch)
+        if run.predict is not None:
+            correct += _count_correct(run.predict, outputs, targets)
+    # One batch: its loss itself ((L * n) / n can differ from L in the last bit).
+    history.loss.append(value if size == n else total / n)
+    if run.predict is not None:
+        history.accuracy.append(correct / n)
+
+
+def _end_epoch(run: _Run, history: History, bar: Any) -> bool:
+    """After an epoch: validation, the schedule, the progress bar, then the stop
+    conditions and callbacks; True when training should stop."""
+    if run.validation_data is not None:
+        if run.compiled is not None:
+            val_loss, val_accuracy = run.compiled.evaluate(run.validation_data, run.predict)
+        else:
+            val_loss, val_accuracy = _evaluate(
+                run.model, run.validation_data, run.loss_fn, run.l2, run.params, run.predict
+            )
+        history.val_loss.append(val_loss)
+        if val_accuracy is not None:
+            history.val_accuracy.append(val_accuracy)
+    if run.scheduler is not None:
+        run.scheduler.step()
+    if bar is not None:
+        bar.update(1)
+        bar.set_postfix(_postfix(history), refresh=False)
+    if run.stop_at_loss is not None and history.loss[-1] <= run.stop_at_loss:
+        history.stopped_early = True
+        history.stop_reason = (
+            f"loss {history.loss[-1]:.6g} <= stop_at_loss {run.stop_at_loss:g} "
+            f"after epoch {history.epochs}"
+        )
+    for callback in run.callbacks:
+        if callback(history) is True:
+            history.stopped_early = True
+            history.stop_reason = history.stop_reason or (
+                f"callback {getattr(callback, '__name__', repr(callback))} asked to "
+                f"stop after epoch {history.epochs}"
+            )
+    return history.stopped_early
 
 
 #: fit(compile=True) traces one function per target value when there are at most
