@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import itertools
 import keyword
 import math
 import numbers
@@ -417,6 +418,8 @@ class Compiled:
                 f"got {type(rows).__name__}"
             )
         expected = None if self._program is None else len(self._program.arg_names)
+        if isinstance(rows, list) and rows and _plain_floats(rows, expected):
+            return rows  # the common case, checked in a few passes of C code
         checked = []
         for r, row in enumerate(rows):
             if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
@@ -813,6 +816,14 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
 
     # backward
     assigned = set(program.live_nodes) if batch else set()
+    # The replay functions fold copies away; ``source`` keeps one line per edge.
+    fast = mode != "readable"
+    grad_name: dict[int, str] = {}  # a node whose gradient lives in another's variable
+    consumers = [0] * n
+    for i in range(n):
+        if kinds[i] == "op":
+            for p in parents[i]:
+                consumers[p] += 1
     if arg_grads or live_grads:
         body.append(("# backward: one line per edge, from the output back to the inputs", ""))
         root = program.root
@@ -831,11 +842,20 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
                 if not needs[p] or (i, k) not in derivatives_emitted:
                     continue
                 local = op.code[1 + k]
-                upstream = f"g_{names[i]}"
+                upstream = grad_name.get(i, f"g_{names[i]}")
+                if fast and local == "1.0" and p not in assigned and consumers[p] == 1:
+                    # p's whole gradient is this copy: use the upstream variable itself
+                    grad_name[p] = upstream
+                    assigned.add(p)
+                    continue
                 if local == "1.0":
                     term, sign = upstream, "+"
                 elif local == "-1.0":
                     term, sign = upstream, "-"
+                elif fast and local.startswith("1.0 if ") and local.endswith(" else 0.0"):
+                    # a 0/1 slope (relu): pass the upstream gradient or nothing
+                    condition = _code(local[len("1.0 if ") : -len(" else 0.0")], program, i)
+                    term, sign = f"({upstream} if {condition} else 0.0)", "+"
                 else:
                     term, sign = f"{upstream} * {_atom(_code(local, program, i))}", "+"
                 target = f"g_{names[p]}"
@@ -848,7 +868,9 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
 
     # the end
     def grad_of(i: int | None) -> str:
-        return f"g_{names[i]}" if i is not None and i in assigned else "0.0"
+        if i is None or i not in assigned:
+            return "0.0"
+        return grad_name.get(i, f"g_{names[i]}")
 
     epilogue: list[str] = []
     result = names[program.root]
@@ -1011,6 +1033,18 @@ def _number(a: Any, where: str) -> float:
     if not math.isfinite(number):
         raise ValueError(f"{where} is {number}; inputs must be finite")
     return number
+
+
+def _plain_floats(rows: list[Any], width: int | None) -> bool:
+    """True when every row is a tuple or list of ``width`` finite floats."""
+    if not set(map(type, rows)) <= {tuple, list} or len(set(map(len, rows))) != 1:
+        return False
+    if width is not None and len(rows[0]) != width:
+        return False
+    numbers = list(itertools.chain.from_iterable(rows))
+    # sum() is finite unless an item is inf or nan (or the floats overflow when added,
+    # which only sends the rows to the item-by-item check)
+    return set(map(type, numbers)) <= {float} and math.isfinite(sum(numbers))
 
 
 def _scale(scale: Any) -> float:

@@ -22,11 +22,9 @@ import contextlib
 import functools
 import http.server
 import os
-import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -38,71 +36,26 @@ import pytest
 from autograd_lite import Value, explain, step_through, topological_order
 from autograd_lite.notation import format_number
 from autograd_lite.ops import OPS
+from tests.chromium import chromium, missing, require_chromium
+from tests.chromium import screenshot_on_failure as chromium_screenshot
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", ROOT / "out" / "browser"))
 HIGHLIGHT = "#e36209"  # viz's colour for the node and edge of the current step
-
-
-def missing(message: str) -> None:
-    """Skip with the reason, or fail under CI, where every piece is installed."""
-    if os.environ.get("CI"):
-        pytest.fail(message + " (CI installs it: see .ci/run)")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the module, with its console log recorded."""
-    for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
-        if not os.access(path, os.X_OK):
-            missing(f"{path} not found: apt-get install {package}")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        missing('selenium not installed: pip install -e ".[test]"')
-    os.environ["SE_OFFLINE"] = "true"  # selenium must never fetch a driver or browser
-    profile = tempfile.mkdtemp(prefix="agl-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",  # needed as root
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    require_chromium()
+    with chromium("1280,1000") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def screenshot_on_failure(driver: Any, name: str) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
-        driver.save_screenshot(str(path))
-        print(f"screenshot of the failing page: {path}", file=sys.stderr)
-        raise
+def screenshot_on_failure(driver: Any, name: str) -> contextlib.AbstractContextManager[None]:
+    return chromium_screenshot(driver, name, SCREENSHOTS)
 
 
 # -- the documentation site --------------------------------------------------------------

@@ -224,6 +224,11 @@ def test_backward_batch_rejects_bad_rows() -> None:
     with pytest.raises(TypeError, match="row 0, item 1 is str"):
         f.backward_batch([(1.0, "2")])
     assert f.backward_batch([]) == 0.0
+    with pytest.raises(ValueError, match="row 1, item 0 is nan"):
+        f.backward_batch([[1.0, 2.0], [math.nan, 1.0]])
+    with pytest.raises(TypeError, match="row 0, item 0 is bool"):
+        f.backward_batch([(True, 2.0)])
+    assert f.backward_batch([[1.0, 2.0], (3.0, 4)]) == 14.0  # lists, tuples and ints
 
 
 # -- errors at replay are the dynamic engine's -----------------------------------------------------

@@ -16,8 +16,6 @@ import contextlib
 import importlib.util
 import json
 import math
-import os
-import re
 import shutil
 import socket
 import subprocess
@@ -32,6 +30,8 @@ import pytest
 
 from autograd_lite import Value, cli, hessian, steps
 from autograd_lite.expression import ExpressionError, parse
+from tests.chromium import chromium, require_chromium
+from tests.chromium import screenshot_on_failure as chromium_screenshot
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYGROUND = ROOT / "docs" / "playground"
@@ -300,8 +300,6 @@ def test_no_page_file_loads_anything_from_elsewhere() -> None:
 
 # -- the page, in headless Chromium ----------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 LOAD_LIMIT = 15.0
 
 
@@ -315,10 +313,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The playground built into a temporary site and served on a loopback port."""
-    for program in (CHROMIUM, CHROMEDRIVER):
-        if not os.access(program, os.X_OK):
-            pytest.skip(f"{program} is missing: apt-get install chromium chromium-driver")
-    pytest.importorskip("selenium", reason="selenium is missing: pip install -e '.[dev]'")
+    require_chromium()
     _needs_node_modules()
     root = tmp_path_factory.mktemp("site")
     build.build(root)
@@ -349,46 +344,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,1600",
-        # Every host but the loopback does not exist: a CDN fetch would fail the page.
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
+def browser(site: str) -> Iterator[Any]:
+    # Every host but the loopback does not exist: a CDN fetch would fail the page.
+    with chromium(
+        "1400,1600", ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+    ) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
-@contextlib.contextmanager
-def screenshot_on_failure(driver: Any, name: str) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        # The test's id (with its parameters), so parametrized failures keep their own pictures.
-        test = os.environ.get("PYTEST_CURRENT_TEST", name).split("::")[-1].split(" ")[0]
-        path = SCREENSHOTS / (re.sub(r"[^\w.-]+", "_", test)[:120] + ".png")
-        driver.save_screenshot(str(path))
-        print(f"screenshot of the failing page: {path}")
-        raise
+def screenshot_on_failure(driver: Any, name: str) -> contextlib.AbstractContextManager[None]:
+    return chromium_screenshot(driver, name, SCREENSHOTS)
 
 
 def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
