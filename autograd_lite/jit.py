@@ -73,8 +73,12 @@ _MAY_RAISE = re.compile(r"/|\b(?:pow|log|sqrt|exp)\(")
 _LABEL_CHARS = re.compile(r"[A-Za-z0-9_.\[\]]{1,60}")
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
 _GENERATED = re.compile(r"[vxpc][0-9]+")
+_IDENTIFIER_TERM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _tracing = 0
+
+# Inlined expressions nest at most this deep (Python's compiler recurses on nesting).
+_MAX_NESTING = 24
 
 
 def is_tracing() -> bool:
@@ -796,11 +800,23 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
     # forward
     body.append(("# forward: one line per node, in the order they are computed", ""))
     derivatives_emitted = set()
+    consumers = [0] * n
+    for i in range(n):
+        if kinds[i] == "op":
+            for p in parents[i]:
+                consumers[p] += 1
+    fast = mode != "readable"
+    inlined = _inlinable(program, consumers) if fast else [False] * n
+    operand = list(names)  # each node as its consumers write it: a name, or its expression
     for i in range(n):
         if kinds[i] != "op":
             continue
         op = OPS[ops[i]]
-        body.append((f"{names[i]} = {_code(op.code[0], program, i)}", op.name))
+        forward = _code(op.code[0], program, i, operand)
+        if inlined[i]:  # its value is used once, in the next expression, and never again
+            operand[i] = f"({forward})"
+        else:
+            body.append((f"{names[i]} = {forward}", op.name))
         computes_backward = needs[i] and (arg_grads or live_grads)
         for k, template in enumerate(op.code[1:]):
             if not computes_backward and _MAY_RAISE.search(template):
@@ -817,13 +833,7 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
     # backward
     assigned = set(program.live_nodes) if batch else set()
     # The replay functions fold copies away; ``source`` keeps one line per edge.
-    fast = mode != "readable"
     grad_name: dict[int, str] = {}  # a node whose gradient lives in another's variable
-    consumers = [0] * n
-    for i in range(n):
-        if kinds[i] == "op":
-            for p in parents[i]:
-                consumers[p] += 1
     if arg_grads or live_grads:
         body.append(("# backward: one line per edge, from the output back to the inputs", ""))
         root = program.root
@@ -834,20 +844,34 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
             else:
                 body.append((f"g_{names[root]} = {seed}", "d(output)/d(output)"))
                 assigned.add(root)
+        # Replay functions gather a node's contributions and write its gradient in one
+        # expression once the last one is known, in the same order of addition as the
+        # one line per edge that ``source`` shows (so the numbers are the same).
+        pending: dict[int, list[tuple[str, str]]] = {}
+
+        def settle(p: int) -> None:
+            terms = pending.pop(p, None)
+            if not terms:
+                return
+            if len(terms) == 1 and terms[0][1] == "+" and _IDENTIFIER_TERM.fullmatch(terms[0][0]):
+                grad_name[p] = terms[0][0]  # a copy: use the upstream variable itself
+            else:
+                total = ("-" if terms[0][1] == "-" else "") + terms[0][0]
+                total += "".join(f" {sign} {term}" for term, sign in terms[1:])
+                body.append((f"g_{names[p]} = {total}", ""))
+            assigned.add(p)
+
         for i in program.backward_order:
             if not needs[i] or kinds[i] != "op":
                 continue
+            if fast:
+                settle(i)
             op = OPS[ops[i]]
             for k, p in enumerate(parents[i]):
                 if not needs[p] or (i, k) not in derivatives_emitted:
                     continue
                 local = op.code[1 + k]
                 upstream = grad_name.get(i, f"g_{names[i]}")
-                if fast and local == "1.0" and p not in assigned and consumers[p] == 1:
-                    # p's whole gradient is this copy: use the upstream variable itself
-                    grad_name[p] = upstream
-                    assigned.add(p)
-                    continue
                 if local == "1.0":
                     term, sign = upstream, "+"
                 elif local == "-1.0":
@@ -858,6 +882,9 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
                     term, sign = f"({upstream} if {condition} else 0.0)", "+"
                 else:
                     term, sign = f"{upstream} * {_atom(_code(local, program, i))}", "+"
+                if fast and p not in assigned:  # not an accumulator of backward_batch
+                    pending.setdefault(p, []).append((term, sign))
+                    continue
                 target = f"g_{names[p]}"
                 if p in assigned:
                     line = f"{target} {sign}= {term}"
@@ -865,6 +892,8 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
                     line = f"{target} = {'-' if sign == '-' else ''}{term}"
                     assigned.add(p)
                 body.append((line, _edge_comment(op, k)))
+        for p in list(pending):  # leaves: the arguments and params of a single call
+            settle(p)
 
     # the end
     def grad_of(i: int | None) -> str:
@@ -904,10 +933,47 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
     return "\n".join(lines)
 
 
-def _code(template: str, program: _Program, i: int) -> str:
-    """Fill an op's code template with the names of node i and its operands."""
+def _inlinable(program: _Program, consumers: list[int]) -> list[bool]:
+    """Nodes whose value the replay needs only inside their one consumer's expression.
+
+    Such a node (a neuron's products and partial sums) is written into that
+    expression instead of a variable of its own: Python evaluates it in the same
+    order, so the numbers do not change, and the loads and stores go. A node is
+    kept in a variable when a local derivative reads its value (its own ``{out}``,
+    or its consumer's rule for that operand), when it is the output or an aux
+    value, or when inlining would nest expressions too deeply for the compiler.
+    """
+    kinds, ops, parents = program.kinds, program.ops, program.parents
+    n = len(kinds)
+    kept = [kinds[i] != "op" or consumers[i] != 1 for i in range(n)]
+    kept[program.root] = True
+    for i in program.aux:
+        kept[i] = True
+    for i in range(n):
+        if kinds[i] != "op":
+            continue
+        rules = OPS[ops[i]].code[1:]
+        if any("{out}" in rule for rule in rules):
+            kept[i] = True
+        for k, p in enumerate(parents[i]):
+            letter = "{x}" if k == 0 else "{y}"
+            if any(letter in rule for rule in rules) or _MAY_RAISE.search(" ".join(rules)):
+                kept[p] = True
+    depth = [0] * n
+    inlined = [False] * n
+    for i in range(n):
+        if kinds[i] != "op":
+            continue
+        depth[i] = 1 + max((depth[p] for p in parents[i] if inlined[p]), default=0)
+        inlined[i] = not kept[i] and depth[i] <= _MAX_NESTING
+    return inlined
+
+
+def _code(template: str, program: _Program, i: int, operand: list[str] | None = None) -> str:
+    """Fill an op's code template with the names (or expressions) of node i and its operands."""
     names = program.names
-    operands = [names[p] for p in program.parents[i]] + ["", ""]
+    written = operand if operand is not None else names
+    operands = [written[p] for p in program.parents[i]] + ["", ""]
     attr = program.attrs[i]
     if attr is not None:  # fold what the constant decides: x ** 2 reads 2.0 * pow(x, 1.0)
         template = _with_constant(template, attr)
