@@ -271,7 +271,7 @@ examples:
     train.add_argument(
         "--compile",
         action="store_true",
-        help="train through the compiled path (jit): the same losses, 30-50x faster steps",
+        help="train through the compiled path (jit): the same losses, much faster steps",
     )
     train.add_argument(
         "--progress",

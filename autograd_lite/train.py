@@ -352,11 +352,11 @@ def fit(
             scores, argmax for cross-entropy, 0.5 for mse on 0/1 targets).
         compile: train through the compiled path (``autograd_lite.jit``): the
             graph of one sample's loss is traced once (once per class label, for
-            class targets) and replayed as generated Python, 30-50x faster. The
-            losses equal ``compile=False``'s to rounding. Not for dropout, batch
-            norm or ``Sophia`` (refused with the reason), and the loss must be a
-            mean of per-sample losses, as every loss in ``LOSSES`` is (checked
-            on the first batch).
+            class targets) and replayed as generated Python, about 35x faster
+            on micrograd's demo. The losses equal ``compile=False``'s to
+            rounding. Not for dropout, batch norm or ``Sophia`` (refused with
+            the reason), and the loss must be a mean of per-sample losses, as
+            every loss in ``LOSSES`` is (checked on the first batch).
 
     Modes: the steps run in training mode and the validation data is
     evaluated in evaluation mode under ``no_grad`` (dropout off, batch norm on
