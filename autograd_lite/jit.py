@@ -230,10 +230,7 @@ class Compiled:
 
     def __call__(self, *args: Any) -> float:
         """The value of ``fn`` at ``args`` (numbers), from the forward code only."""
-        values = self._arguments(args)
-        program = self._traced(values)
-        if self._check:
-            self._verify(values)
+        values, program = self._prepared(args)
         try:
             out: float = self._runner("forward")(*values, *_live_data(program))
         except _DOMAIN_ERRORS:
@@ -248,10 +245,7 @@ class Compiled:
             >>> jit(lambda x: x ** 3).value_and_grad(2.0)
             (8.0, (12.0,))
         """
-        values = self._arguments(args)
-        program = self._traced(values)
-        if self._check:
-            self._verify(values)
+        values, program = self._prepared(args)
         try:
             out, grads = self._runner("grad_args")(*values, *_live_data(program))
         except _DOMAIN_ERRORS:
@@ -266,10 +260,7 @@ class Compiled:
         Exactly what ``fn(*Values).backward()`` does to the params (leaves
         accumulate, so zero them between steps). Returns the value.
         """
-        values = self._arguments(args)
-        program = self._traced(values)
-        if self._check:
-            self._verify(values)
+        values, program = self._prepared(args)
         try:
             out, grads = self._runner("grad_live")(*values, *_live_data(program))
         except _DOMAIN_ERRORS:
@@ -377,6 +368,14 @@ class Compiled:
         )
 
     # -- tracing ---------------------------------------------------------------------------
+
+    def _prepared(self, args: tuple[Any, ...]) -> tuple[tuple[float, ...], _Program]:
+        """The checked arguments and the program (traced now at the first call)."""
+        values = self._arguments(args)
+        program = self._traced(values)
+        if self._check:
+            self._verify(values)
+        return values, program
 
     def _traced(self, args: Sequence[float]) -> _Program:
         if self._program is None:
