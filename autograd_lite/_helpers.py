@@ -9,6 +9,7 @@ package (see ``tests/test_architecture.py``).
 from __future__ import annotations
 
 import importlib
+import math
 import numbers
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from typing import Any
 from autograd_lite.value import Value
 
 __all__ = [
+    "finite_or_none",
     "index_of_max",
     "is_real",
     "is_whole",
@@ -85,3 +87,15 @@ def modes_restored(model: Any) -> Iterator[None]:
     finally:
         for module, mode in saved:
             module.training = mode
+
+
+def finite_or_none(data: Any) -> Any:
+    """``data`` (nested dicts, lists, tuples) with inf and nan replaced by None, so
+    that it is standard JSON (the command line's ``--json`` and the playground)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: finite_or_none(item) for key, item in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite_or_none(item) for item in data]
+    return data

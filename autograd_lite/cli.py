@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograd_lite._helpers import finite_or_none
 from autograd_lite.autodiff import graph_building, hessian, no_grad
 from autograd_lite.expression import (
     FUNCTIONS,
@@ -402,7 +403,7 @@ def _run_grad(args: argparse.Namespace) -> int:
 
     out = sys.stdout
     if args.json:
-        json.dump(_finite_or_none(result), out, indent=2, allow_nan=False)
+        json.dump(finite_or_none(result), out, indent=2, allow_nan=False)
         out.write("\n")
     else:
         _print_grad(result, report, out)
@@ -607,17 +608,6 @@ def _report_json(report: GradcheckReport) -> dict[str, Any]:
             for row in report.rows
         ],
     }
-
-
-def _finite_or_none(data: Any) -> Any:
-    """``data`` with inf and nan replaced by None, so that the JSON is standard."""
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {key: _finite_or_none(item) for key, item in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [_finite_or_none(item) for item in data]
-    return data
 
 
 # -- train ----------------------------------------------------------------------------
@@ -830,7 +820,7 @@ def _run_train(args: argparse.Namespace) -> int:
         result["saved"] = args.save
     out = sys.stdout
     if args.json:
-        json.dump(_finite_or_none(result), out, indent=2, allow_nan=False)
+        json.dump(finite_or_none(result), out, indent=2, allow_nan=False)
         out.write("\n")
         return EXIT_OK
     _print_training(run, out)

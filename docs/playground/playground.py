@@ -35,6 +35,7 @@ from autograd_lite import (
     optim,
     steps,
 )
+from autograd_lite._helpers import finite_or_none
 from autograd_lite.expression import EvaluationError, ExpressionError, parse
 from autograd_lite.jit import Compiled, jit
 from autograd_lite.train import LOSSES, fit
@@ -191,17 +192,7 @@ def _analyze(text: str, given: dict[str, Any]) -> dict[str, Any]:
 
 def _dump(answer: dict[str, Any]) -> str:
     # JSON has no inf or nan: send them as null, which the page shows as "n/a".
-    return json.dumps(_finite(answer), allow_nan=False)
-
-
-def _finite(data: Any) -> Any:
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {key: _finite(value) for key, value in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [_finite(value) for value in data]
-    return data
+    return json.dumps(finite_or_none(answer), allow_nan=False)
 
 
 # -- network mode ----------------------------------------------------------------------
