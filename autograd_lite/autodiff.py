@@ -75,8 +75,11 @@ class graph_building(ContextDecorator):  # noqa: N801 - a context, named like no
 
     Python's cycle collector runs every few hundred allocations and, now and
     then, re-scans every live object: on a growing graph that makes each new
-    node cost more than the last (twice as much per node at 100,000 chain steps
-    as at 1,000). Inside this context the collector is paused. Every library
+    node cost more than the last (over three times as much per node at 100,000
+    chain steps as at 1,000). Inside this context the collector is paused, and
+    the Python work per node stays flat with graph size (what still grows is the
+    operating system's cost of fresh memory pages for a big graph; see
+    ``benchmarks/README.md``). Every library
     call that builds or walks a graph (models, losses, ``fit``, ``grad``,
     ``backward()``, the CLI) already uses it; wrap your own training loop in it
     to get the same speed. Contexts nest and work across threads.

@@ -405,68 +405,110 @@ def chain_forward(n: int) -> Value:
     return x
 
 
-def page_faults() -> int:
-    """Minor page faults so far (0 where the resource module is missing)."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return 0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+def plain_chain(n: int) -> tuple[Any, ...]:
+    """A chain of plain tuples and floats holding as many bytes per step as
+    chain_forward's nodes (840), with no autograd in it: what any Python program
+    pays to allocate and link that much memory, the floor for a flat cost."""
+    x: tuple[Any, ...] = (0.5,)
+    for i in range(n):
+        for _ in range(5):
+            d = i * 0.5
+            x = (x, d, (x,), None, "", 0.0, 1)
+    return x
 
 
-def forward_seconds(n: int, context: AbstractContextManager[Any]) -> tuple[float, float, int]:
-    """Seconds to build the n-step chain; seconds from there until the
-    young-generation collection that follows has run over the graph still alive
-    (after graph_building() the collector runs it as soon as it is back on: its
-    work on the new nodes was only deferred); page faults while building (fresh
-    memory from the OS, a cost per node that grows with the graph, collector or not)."""
-    gc.collect()
-    with context:
-        faults = page_faults()
-        start = time.perf_counter()
-        root = chain_forward(n)
-        built = time.perf_counter()
-        faults = page_faults() - faults
-    gc.collect(0)
-    after = time.perf_counter() - built
-    del root
-    return built - start, after, faults
+class Usage:
+    """Wall time, CPU time in this process (user) and in the kernel on its behalf
+    (system, which is where page faults are served), and minor page faults, summed
+    over several builds."""
+
+    def __init__(self) -> None:
+        self.wall = self.user = self.system = self.faults = self.after = 0.0
+
+    @staticmethod
+    def now() -> tuple[float, float, float, float]:
+        try:
+            import resource
+        except ImportError:  # pragma: no cover - Windows: no split, no faults
+            return time.perf_counter(), time.process_time(), 0.0, 0.0
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return time.perf_counter(), r.ru_utime, r.ru_stime, float(r.ru_minflt)
+
+    def build(
+        self, build: Callable[[int], Any], n: int, context: AbstractContextManager[Any]
+    ) -> None:
+        """Build the n-step chain once inside ``context``; then time the
+        young-generation collection that runs over the graph still alive after
+        leaving it (graph_building() only deferred that work on the new nodes)."""
+        gc.collect()
+        with context:
+            start = self.now()
+            root = build(n)
+            stop = self.now()
+        gc.collect(0)
+        self.after += time.perf_counter() - stop[0]
+        self.wall += stop[0] - start[0]
+        self.user += stop[1] - start[1]
+        self.system += stop[2] - start[2]
+        self.faults += stop[3] - start[3]
+        del root
 
 
 def bench_graph_building_chain(rounds: int, sizes: list[int]) -> None:
     print("6. graph building: deep chain forward x = tanh(0.9*x + 0.1), cost per node")
     print("   relative to 1,000 steps in the same mode (flat is 1.00x)")
-    contexts: dict[str, Callable[[], AbstractContextManager[Any]]] = {
-        "on": nullcontext,
-        "paused": autograd_lite.graph_building,
+    contenders: dict[
+        str, tuple[Callable[[int], Any], Callable[[], AbstractContextManager[Any]]]
+    ] = {
+        "on": (chain_forward, nullcontext),
+        "paused": (chain_forward, autograd_lite.graph_building),
+        "plain": (plain_chain, autograd_lite.graph_building),
     }
     per_step = len(topological_order(chain_forward(2))) - len(topological_order(chain_forward(1)))
-    build: dict[str, dict[int, float]] = {name: {} for name in contexts}
-    after: dict[int, float] = {}
-    faults: dict[int, float] = {}
+    per_node: dict[str, dict[int, dict[str, float]]] = {name: {} for name in contenders}
     # As in interleave(): what is alive already (PyTorch's modules) is moved out of
     # the collector's sight, so its full collections scan only the graph.
     gc.collect()
     gc.freeze()
     for n in sizes:
-        times: dict[str, list[tuple[float, float, int]]] = {name: [] for name in contexts}
-        for _ in range(rounds if n <= 100_000 else max(1, rounds // 3)):
-            for name, context in contexts.items():
-                times[name].append(forward_seconds(n, context()))
-        for name in contexts:
-            build[name][n] = statistics.median(t[0] for t in times[name]) / (per_step * n)
-        after[n] = statistics.median(t[1] for t in times["paused"]) / (per_step * n)
-        faults[n] = statistics.median(t[2] for t in times["paused"]) / (per_step * n)
+        # Each sample builds at least 200,000 steps, so that the user/system split
+        # (which the kernel accounts at clock ticks) is measured over a long run.
+        builds = max(1, 200_000 // n)
+        samples: dict[str, list[Usage]] = {name: [] for name in contenders}
+        for _ in range(rounds if n <= 100_000 else max(2, rounds // 3)):
+            for name, (build, context) in contenders.items():
+                usage = Usage()
+                for _ in range(builds):
+                    usage.build(build, n, context())
+                samples[name].append(usage)
+        for name in contenders:
+            per_node[name][n] = {
+                field: statistics.median(getattr(u, field) for u in samples[name])
+                / (builds * per_step * n)
+                for field in ("wall", "user", "system", "faults", "after")
+            }
     gc.unfreeze()
     first = sizes[0]
     for n in sizes:
-        on, paused = build["on"][n], build["paused"][n]
+        on, paused, plain = (per_node[name][n] for name in contenders)
+        base = {name: per_node[name][first] for name in contenders}
         print(
-            f"   {n:>9,} steps: collector on {on / build['on'][first]:.2f}x, "
-            f"graph_building() {paused / build['paused'][first]:.2f}x, which is "
-            f"{on / paused:.2f}x faster; leaving it with the graph alive adds "
-            f"{after[n] / paused:.2f}x; {faults[n]:.3f} page faults per node  "
-            f"({on * 1e9:.0f}, {paused * 1e9:.0f}, {after[n] * 1e9:.0f} ns per node)"
+            f"   {n:>9,} steps: collector on {on['wall'] / base['on']['wall']:.2f}x, "
+            f"graph_building() {paused['wall'] / base['paused']['wall']:.2f}x "
+            f"({on['wall'] / paused['wall']:.2f}x faster; "
+            f"{paused['wall'] * 1e9:.0f} vs {on['wall'] * 1e9:.0f} ns per node)"
+        )
+        print(
+            f"{'':20}inside it: CPU time in Python {paused['user'] / base['paused']['user']:.2f}x, "
+            f"plus {paused['system'] * 1e9:.0f} ns per node in the kernel for "
+            f"{paused['faults']:.3f} page faults per node; leaving it with the graph "
+            f"alive adds {paused['after'] / paused['wall']:.2f}x"
+        )
+        print(
+            f"{'':20}plain Python objects of the same bytes: "
+            f"{plain['wall'] / base['plain']['wall']:.2f}x "
+            f"(CPU time in Python {plain['user'] / base['plain']['user']:.2f}x, "
+            f"{plain['faults']:.3f} page faults per node)"
         )
 
 
