@@ -620,14 +620,17 @@ def _cluster_index(
 # -- step-through: one drawing per ledger row ---------------------------------------
 
 
-def steps(root: Value, **draw_options: Any) -> Iterator[Graph]:
+def steps(root: Value, *, caption_in_picture: bool = True, **draw_options: Any) -> Iterator[Graph]:
     """One drawing per ledger step: the node being processed highlighted, the
     edge being followed in bold, gradients not yet known shown as ``?``.
 
     A gradient that has received some but not all of its contributions is shown
-    as the running sum followed by ``+ …``. Keyword arguments go to ``viz.draw``
-    (``rankdir``, ``precision``, ``parameters``). The graph's gradients are not
-    changed.
+    as the running sum followed by ``+ …``. Each drawing's ``caption`` says what
+    the step does; it is also drawn above the picture unless
+    ``caption_in_picture=False`` (for a page that shows the caption itself, as
+    ``step_through`` and the playground do, so it is not shown twice). Other
+    keyword arguments go to ``viz.draw`` (``rankdir``, ``precision``,
+    ``parameters``). The graph's gradients are not changed.
 
     Example:
         >>> x = Value(3.0, label="x")
@@ -646,7 +649,7 @@ def steps(root: Value, **draw_options: Any) -> Iterator[Graph]:
         after = format_number(row.after, precision)
         shown[row.parent] = after if pending[row.parent] == 0 else f"{after} + …"
         caption = f"step {row.step}/{total}: {row.sentence(precision)}"
-        yield _draw_step(root, ledger, row, dict(shown), caption, draw_options)
+        yield _draw_step(root, ledger, row, dict(shown), caption, caption_in_picture, draw_options)
 
 
 class StepThrough:
@@ -732,7 +735,10 @@ def step_through(
     Returns:
         An ipywidgets ``VBox``, or a ``StepThrough`` that Jupyter shows as HTML.
     """
-    frames = [(g.caption, g._html_picture()) for g in steps(root, **draw_options)]
+    frames = [
+        (g.caption, g._html_picture())
+        for g in steps(root, caption_in_picture=False, **draw_options)
+    ]
     title = f"backward pass from {node_names(root).get(root, 'root')}: {len(frames)} steps"
     if widget is None:
         try:
@@ -752,6 +758,7 @@ def _draw_step(
     row: LedgerRow,
     grads: dict[Value, str],
     caption: str,
+    caption_in_picture: bool,
     options: dict[str, Any],
 ) -> Graph:
     """One step-through frame (see ``steps``)."""
@@ -779,7 +786,7 @@ def _draw_step(
         ledger,
         grads=grads,
         current=row,
-        caption=caption,
+        caption=caption if caption_in_picture else "",
     )
     return Graph(_dot(look, set(order)), caption)
 
@@ -954,7 +961,9 @@ def draw_network(
             ReLUs.
         input_names: names of the inputs (default ``x1, x2, ...``).
         labels: print ``w`` and its gradient on every edge; the default does so
-            when there are at most 24 weights.
+            when there are at most 24 weights and no layer (the inputs included)
+            is wider than 4, past which the labels of the edges fanning out of one
+            node overlap. Every edge's tooltip shows them either way.
         precision: decimals in labels.
         rankdir: ``"LR"`` or ``"TB"``.
         title: a caption above the drawing.
@@ -969,7 +978,8 @@ def draw_network(
     dead = _dead_neurons(model, inputs) if inputs is not None else set()
     n_weights = sum(len(n.w) for layer in layers for n in layer)
     if labels is None:
-        labels = n_weights <= 24
+        widest = max(n_inputs, *(len(layer) for layer in layers))
+        labels = n_weights <= 24 and widest <= 4
     biggest = max((abs(v.data) for layer in layers for n in layer for v in n.w), default=1.0)
     biggest = biggest or 1.0
 

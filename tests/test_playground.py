@@ -106,7 +106,7 @@ def test_the_tables_drawing_and_steps_are_the_packages() -> None:
     x, y = Value(3.0, label="x"), Value(2.0, label="y")
     f = x * x * y
     f.label = "f"
-    expected = list(steps(f))
+    expected = list(steps(f, caption_in_picture=False))  # the page shows the caption
     assert [s["caption"] for s in answer["steps"]] == [g.caption for g in expected]
     assert [s["dot"] for s in answer["steps"]] == [g.source for g in expected]
 
@@ -522,9 +522,19 @@ def test_step_through_goes_forward_and_back(browser: Any, site: str) -> None:
 
         def drawing_of(step: int) -> str:
             """The step-through drawing, once it is the one of ``step`` (1-based)."""
-            svg: str = wait_for(
-                lambda: f"step {step}/" in (s := shown()[3]) and s, f"the drawing of step {step}"
+            wait_for(
+                lambda: (
+                    browser.execute_script(
+                        "return document.querySelector('#step-drawing').dataset.step"
+                    )
+                    == str(step)
+                ),
+                f"the drawing of step {step}",
             )
+            svg = shown()[3]
+            # The caption is shown above the drawing, not a second time inside it.
+            assert svg
+            assert f"step {step}/" not in svg
             return svg
 
         pictures = []

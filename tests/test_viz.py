@@ -9,6 +9,7 @@ diff.
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import re
@@ -367,6 +368,18 @@ def test_network_edges_widths_colours_and_dead_relus() -> None:
     assert "ReLU ✕" not in draw_network(model).source  # no inputs: no verdict
 
 
+def test_network_labels_by_default_only_where_they_fit() -> None:
+    from autograd_lite.nn import MLP
+
+    # 24 weights, but 8 edges fan out of each input: their labels would overlap.
+    wide = MLP(2, [8, 1], activation="tanh", seed=0)
+    assert "taillabel" not in draw_network(wide).source
+    assert 'tooltip="w ' in draw_network(wide).source  # the numbers are still there
+    assert draw_network(wide, labels=True).source.count("taillabel=") == 24
+    assert draw_network(MLP(2, [4, 1], seed=0)).source.count("taillabel=") == 12
+    assert "taillabel" not in draw_network(MLP(5, [2, 1], seed=0)).source  # 5 inputs
+
+
 def test_network_errors() -> None:
     with pytest.raises(TypeError, match=r"has no \.layers"):
         draw_network(object())
@@ -509,6 +522,27 @@ def test_steps_show_a_partial_sum_at_a_shared_node() -> None:
     first = ledger.contributions(x)[0]
     frames = list(steps(f))
     assert f"grad {format_number(first.after)} + …" in frames[first.step - 1].source
+
+
+def test_steps_caption_is_drawn_unless_the_page_shows_it() -> None:
+    f, _, _ = example()
+    for inside, outside in zip(steps(f), steps(f, caption_in_picture=False)):
+        assert inside.caption == outside.caption
+        assert "labelloc=t" in inside.source
+        assert inside.caption in inside.source
+        assert "labelloc" not in outside.source
+        assert inside.caption not in outside.source
+
+
+def test_step_through_shows_each_caption_once() -> None:
+    pytest.importorskip("graphviz", reason="graphviz not installed")
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot program is not installed")
+    f, _, _ = example()
+    page = step_through(f, widget=False).to_html()
+    for frame in steps(f):
+        # html.escape and Graphviz's SVG text escape the caption the same way here
+        assert page.count(html.escape(frame.caption, quote=False)) == 1, frame.caption
 
 
 def test_steps_rejects_unknown_options() -> None:

@@ -268,6 +268,7 @@ function showStep() {
     $("step-counter").textContent = "no backward steps (f is a leaf or a constant)";
     $("step-caption").textContent = "";
     $("step-drawing").replaceChildren();
+    delete $("step-drawing").dataset.step;
     return;
   }
   const step = answer.steps[state.step];
@@ -275,7 +276,12 @@ function showStep() {
   $("step-counter").dataset.step = state.step + 1;
   $("step-caption").textContent = step.caption;
   $("ledger").rows[state.step + 1].classList.add("current");
-  render($("step-drawing"), step.dot);
+  // The drawing says which step it shows once it is on the page (renders finish
+  // in the order they were asked for, so the last one wins).
+  const shown = state.step + 1;
+  render($("step-drawing"), step.dot).then(() => {
+    $("step-drawing").dataset.step = shown;
+  });
 }
 
 $("prev").addEventListener("click", () => {

@@ -184,7 +184,10 @@ def _analyze(text: str, given: dict[str, Any]) -> dict[str, Any]:
     try:
         answer["dot"] = draw(root).source
         if len(ledger) <= MAX_STEPS:
-            answer["steps"] = [{"caption": g.caption, "dot": g.source} for g in steps(root)]
+            answer["steps"] = [
+                {"caption": g.caption, "dot": g.source}
+                for g in steps(root, caption_in_picture=False)
+            ]
     except ValueError as error:  # too many nodes to draw
         answer["draw_error"] = str(error)
     return answer
