@@ -4,7 +4,7 @@
 and keeps it only if every part is on a short whitelist: numbers, variable
 names, ``+ - * / **``, unary minus (and plus), parentheses, and one-argument
 calls of the engine's functions (``exp log sqrt tanh sigmoid relu sin cos
-abs``). Nothing is ever executed: the text is parsed into a syntax tree, the
+abs step sign``). Nothing is ever executed: the text is parsed into a syntax tree, the
 tree is checked node by node, and the accepted tree is copied into this
 module's own small node type. ``Expression.evaluate`` then builds a Value graph
 from that copy with Value operators, so an expression can only ever do what
@@ -79,8 +79,10 @@ FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "log": Value.log,
     "relu": Value.relu,
     "sigmoid": Value.sigmoid,
+    "sign": Value.sign,
     "sin": Value.sin,
     "sqrt": Value.sqrt,
+    "step": Value.step,
     "tanh": Value.tanh,
 }
 

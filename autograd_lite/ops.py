@@ -225,6 +225,19 @@ _ROWS = (
         "abs", "|x|", 1, math.fabs, lambda m, x, out: (m.sign(x),), ("sign(x)",), "abs({x})",
         code=("fabs({x})", "1.0 if {x} > 0.0 else (-1.0 if {x} < 0.0 else 0.0)"),
     ),
+    # 1 if x > 0 else 0: relu's slope. A node of its own so that differentiating
+    # relu twice (create_graph=True) records it, and a compiled trace recomputes it.
+    Op(
+        "step", "step", 1, _step, lambda m, x, out: (0.0,), ("0",), "step({x})",
+        "every x (a jump at 0, where the step is 0 and its derivative is taken to be 0)",
+        code=("1.0 if {x} > 0.0 else 0.0", "0.0"),
+    ),
+    # -1, 0 or 1: abs's slope, a node for the same reason as step.
+    Op(
+        "sign", "sign", 1, _sign, lambda m, x, out: (0.0,), ("0",), "sign({x})",
+        "every x (a jump at 0, where the sign is 0 and its derivative is taken to be 0)",
+        code=("1.0 if {x} > 0.0 else (-1.0 if {x} < 0.0 else 0.0)", "0.0"),
+    ),
 )  # fmt: skip
 
 #: The functions the ``code`` strings call, by the names they use: the compiled

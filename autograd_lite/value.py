@@ -217,6 +217,10 @@ class Value:
     relu = _unary_method(OPS["relu"], "max(self, 0); its derivative at 0 is taken to be 0.")
     sin = _unary_method(OPS["sin"], "Sine (radians).")
     cos = _unary_method(OPS["cos"], "Cosine (radians).")
+    step = _unary_method(OPS["step"], "1.0 if self > 0 else 0.0: relu's slope; derivative 0.")
+    sign = _unary_method(
+        OPS["sign"], "-1.0, 0.0 or 1.0, the sign of self: abs's slope; derivative 0."
+    )
     _vpow = _binary_method(OPS["vpow"])
 
     def __pow__(self, other: Value | float) -> Value:
@@ -415,8 +419,8 @@ VALUE_MATH = SimpleNamespace(
     sin=Value.sin,
     cos=Value.cos,
     pow=_value_pow,
-    step=lambda x: FLOAT_MATH.step(x.data),
-    sign=lambda x: FLOAT_MATH.sign(x.data),
+    step=Value.step,
+    sign=Value.sign,
 )
 
 _POW, _RPOW = OPS["pow"], OPS["rpow"]

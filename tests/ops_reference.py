@@ -35,6 +35,8 @@ ON_VALUES: dict[str, Callable[..., Value]] = {
     "sin": lambda x: x.sin(),
     "cos": lambda x: x.cos(),
     "abs": lambda x: abs(x),
+    "step": lambda x: x.step(),
+    "sign": lambda x: x.sign(),
 }
 
 #: op name -> the same function written with ``math``
@@ -49,6 +51,8 @@ IN_MATH: dict[str, Callable[..., float]] = {
     "sin": math.sin,
     "cos": math.cos,
     "abs": abs,
+    "step": lambda x: 1.0 if x > 0 else 0.0,
+    "sign": lambda x: math.copysign(1.0, x) if x else 0.0,
 }
 
 
@@ -65,4 +69,7 @@ def in_torch(torch: Any) -> dict[str, Callable[..., Any]]:
         "sin": torch.sin,
         "cos": torch.cos,
         "abs": torch.abs,
+        # torch.heaviside has no derivative; sign(relu(x)) is the same step, with one
+        "step": lambda x: torch.sign(torch.relu(x)),
+        "sign": torch.sign,
     }

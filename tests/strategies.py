@@ -44,4 +44,6 @@ OP_DOMAINS: dict[str, st.SearchStrategy] = {
     "sin": _plain(MODERATE),
     "cos": _plain(MODERATE),
     "abs": _plain(AWAY_FROM_ZERO),
+    "step": _plain(AWAY_FROM_ZERO),
+    "sign": _plain(AWAY_FROM_ZERO),
 }

@@ -366,7 +366,7 @@ def test_help_has_examples_and_exit_codes(argv: list[str]) -> None:
 def test_grad_help_describes_the_expression_language() -> None:
     _, out, _ = run("grad", "--help")
     words = " ".join(out.split())
-    assert "abs cos exp log relu sigmoid sin sqrt tanh" in words
+    assert "abs cos exp log relu sigmoid sign sin sqrt step tanh" in words
     assert "nothing is ever executed" in words
 
 

@@ -370,6 +370,42 @@ def test_a_compiled_hessian_vector_product_matches_hessian() -> None:
         assert grads[:2] == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.parametrize(
+    "inner",
+    [lambda t: t.relu(), lambda t: t.relu() * t, lambda t: abs(t) * t, lambda t: (2 * t).relu()],
+)
+def test_a_traced_gradient_of_relu_or_abs_is_right_on_both_sides_of_the_kink(inner: Any) -> None:
+    # Differentiated with create_graph=True, relu's and abs's slopes are step and
+    # sign nodes of the trace, recomputed at each replay (they used to be the
+    # trace's constants: traced at 2.0, relu's gradient at -3.0 came out 1.0).
+    compiled = jit(lambda x: gradients(inner(x), [x], create_graph=True)[0])
+    for point in (2.0, -3.0, 0.5, -0.25, 0.0, 1e-300, -1e-300):
+        x = Value(point)
+        expected = gradients(inner(x), [x], create_graph=True)[0]
+        assert compiled(point) == expected.data
+    assert "step" in compiled.source or "sign" in compiled.source
+
+
+def test_a_compiled_hessian_vector_product_of_a_relu_network_matches_hessian() -> None:
+    def f(x: Value, y: Value) -> Value:
+        return (x * y - 0.5).relu() * x + abs(x - y) * y
+
+    def hvp(x: Value, y: Value, v0: Value, v1: Value) -> Value:
+        gx, gy = gradients(f(x, y), [x, y], create_graph=True)
+        return gx * v0 + gy * v1
+
+    compiled = jit(hvp, check=True)
+    for point in ((1.0, 2.0), (-0.5, 0.7), (2.0, -1.0), (0.3, 0.1)):  # crosses both kinks
+        h = hessian(f)(*point)
+        v = (0.3, -1.2)
+        value, grads = compiled.value_and_grad(*point, *v)
+        x, y = Value(point[0]), Value(point[1])
+        gx, gy = gradients(f(x, y), [x, y])
+        assert value == pytest.approx(gx * v[0] + gy * v[1], rel=1e-12)
+        expected = [h[i][0] * v[0] + h[i][1] * v[1] for i in range(2)]
+        assert grads[:2] == pytest.approx(expected, rel=1e-12)
+
+
 # -- modules with state ----------------------------------------------------------------------------
 
 
