@@ -27,7 +27,7 @@ from autograd_lite.autodiff import (
     zero_grad,
 )
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
-from autograd_lite.jit import Compiled, JitError, jit
+from autograd_lite.jit import Compiled, CompiledWithAux, JitError, jit
 from autograd_lite.ledger import Ledger, explain, forward_table, trace
 from autograd_lite.ops import OPS, Op
 from autograd_lite.questions import paths, summary, tree, why
@@ -39,6 +39,7 @@ __version__ = "0.1.0"
 __all__ = [
     "OPS",
     "Compiled",
+    "CompiledWithAux",
     "GradcheckReport",
     "JitError",
     "Ledger",

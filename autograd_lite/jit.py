@@ -37,7 +37,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, overload
 
 from autograd_lite.autodiff import (
     _walk,
@@ -49,7 +49,7 @@ from autograd_lite.autodiff import (
 from autograd_lite.ops import CODE_FUNCTIONS, OPS
 from autograd_lite.value import Value
 
-__all__ = ["MAX_NODES", "Compiled", "JitError", "is_tracing", "jit"]
+__all__ = ["MAX_NODES", "Aux", "Compiled", "CompiledWithAux", "JitError", "is_tracing", "jit"]
 
 #: The most computed (non-leaf) nodes ``jit`` compiles. Generated source grows with
 #: the graph (about two lines per node), and Python's compiler needs about 3 s per
@@ -114,9 +114,34 @@ class _Program:
     live: list[Value]
     live_nodes: list[int]
     aux: list[int]
+    aux_single: bool = False  # fn returned one aux Value, not a list or tuple of them
 
 
 # -- the public API --------------------------------------------------------------------------
+
+
+@overload
+def jit(
+    fn: Callable[..., Any],
+    *,
+    params: Iterable[Value] = ...,
+    check: bool = ...,
+    nonfinite: Literal["raise", "warn"] = ...,
+    names: Sequence[str] = ...,
+    has_aux: Literal[False] = ...,
+) -> Compiled: ...
+
+
+@overload
+def jit(
+    fn: Callable[..., Any],
+    *,
+    params: Iterable[Value] = ...,
+    check: bool = ...,
+    nonfinite: Literal["raise", "warn"] = ...,
+    names: Sequence[str] = ...,
+    has_aux: Literal[True],
+) -> CompiledWithAux: ...
 
 
 def jit(
@@ -126,7 +151,8 @@ def jit(
     check: bool = False,
     nonfinite: Literal["raise", "warn"] = "raise",
     names: Sequence[str] = (),
-) -> Compiled:
+    has_aux: bool = False,
+) -> Compiled | CompiledWithAux:
     """Compile ``fn``: trace it at the first call, replay generated Python after.
 
     ``fn`` takes one Value per positional argument and returns a Value. Its first
@@ -150,6 +176,14 @@ def jit(
             inf or NaN, as ``backward(nonfinite=...)``.
         names: names for the arguments in ``source`` (default: ``fn``'s own
             parameter names); one that is not a plain identifier becomes ``x0``...
+        has_aux: ``fn`` returns ``(output, aux)``: aux is a Value, or a list or
+            tuple of Values, computed along (a model's prediction beside its
+            loss). Every method then returns aux's values beside the output's,
+            as floats in the same shape, and differentiates the output only
+            (JAX's ``has_aux``). Returns a ``CompiledWithAux``.
+
+    Returns:
+        A ``Compiled`` (a ``CompiledWithAux`` with ``has_aux=True``).
 
     Example:
         >>> from autograd_lite import Value, jit
@@ -175,23 +209,29 @@ def jit(
     """
     if not callable(fn):
         raise TypeError(f"jit: fn must be a function taking Values, got {type(fn).__name__}")
-    compiled = Compiled(fn, params=params, check=check, nonfinite=nonfinite, aux=False)
+    if not isinstance(has_aux, bool):
+        raise TypeError(f"jit: has_aux must be True or False, got {has_aux!r}")
+    compiled: Compiled | CompiledWithAux
+    if has_aux:
+        compiled = CompiledWithAux(fn, params=params, check=check, nonfinite=nonfinite)
+    else:
+        compiled = Compiled(fn, params=params, check=check, nonfinite=nonfinite)
     if isinstance(names, str) or not all(isinstance(name, str) for name in names):
         raise TypeError(f"jit: names must be a list of strings, got {names!r}")
     compiled._names = list(names)
     return compiled
 
 
-class Compiled:
-    """A function compiled by ``jit``: traced at its first call, replayed after.
+class _Traced:
+    """What ``Compiled`` and ``CompiledWithAux`` share: the trace, the generated
+    runners, argument checks, and the dynamic engine for what the runners leave.
 
-    Methods take plain numbers, one per argument of the traced function:
-    ``compiled(*args)`` (the value), ``value_and_grad(*args)`` (value and the
-    gradient with respect to each argument; no ``.grad`` is touched),
-    ``backward(*args)`` (adds d(out)/d(p) into ``p.grad`` for every param, as
-    ``fn(...).backward()`` does) and ``backward_batch(rows, scale)`` (the same
-    over many rows in one generated loop: the training fast path).
+    The ``_run_*`` methods return the output's value with aux's values as the
+    runners produce them (a tuple per call, empty without aux); the public classes
+    shape those into their return values.
     """
+
+    _aux: ClassVar[bool] = False  # fn returns (output, aux)
 
     def __init__(
         self,
@@ -200,7 +240,6 @@ class Compiled:
         params: Iterable[Value],
         check: bool,
         nonfinite: Literal["raise", "warn"],
-        aux: bool,
     ) -> None:
         listed = list(params)
         for i, p in enumerate(listed):
@@ -219,119 +258,92 @@ class Compiled:
         self._listed = listed
         self._check = check
         self._nonfinite = nonfinite
-        self._aux = aux
         self._names: list[str] = []
         self._program: _Program | None = None
         self._runners: dict[str, Callable[..., Any]] = {}
         self.__name__ = getattr(fn, "__name__", "f")
         self.__doc__ = getattr(fn, "__doc__", None)
 
-    # -- calls ---------------------------------------------------------------------------
+    # -- calls, with aux's values as the runners give them ---------------------------------
 
-    def __call__(self, *args: Any) -> float:
-        """The value of ``fn`` at ``args`` (numbers), from the forward code only."""
+    def _run_forward(self, args: tuple[Any, ...]) -> tuple[float, tuple[float, ...]]:
         values, program = self._prepared(args)
         try:
-            out: float = self._runner("forward")(*values, *_live_data(program))
+            result = self._runner("forward")(*values, *_live_data(program))
         except _DOMAIN_ERRORS:
-            return self._dynamic_value(values)
-        return out
+            return self._dynamic_value(values), self._aux_at(values)
+        if self._aux:
+            out, aux = result
+            return out, aux
+        return result, ()
 
-    def value_and_grad(self, *args: Any) -> tuple[float, tuple[float, ...]]:
-        """``(value, gradient)``: d(out)/d(arg) for every argument; no ``.grad`` changes.
-
-        Example:
-            >>> from autograd_lite import jit
-            >>> jit(lambda x: x ** 3).value_and_grad(2.0)
-            (8.0, (12.0,))
-        """
+    def _run_value_and_grad(
+        self, args: tuple[Any, ...]
+    ) -> tuple[float, tuple[float, ...], tuple[float, ...]]:
         values, program = self._prepared(args)
         try:
-            out, grads = self._runner("grad_args")(*values, *_live_data(program))
+            out, grads, *aux = self._runner("grad_args")(*values, *_live_data(program))
         except _DOMAIN_ERRORS:
-            return self._dynamic_value_and_grad(values)
+            return (*self._dynamic_value_and_grad(values), self._aux_at(values))
         if not math.isfinite(out + math.fsum(grads)):
-            return self._dynamic_value_and_grad(values)
-        return out, grads
+            return (*self._dynamic_value_and_grad(values), self._aux_at(values))
+        return out, grads, aux[0] if aux else ()
 
-    def backward(self, *args: Any) -> float:
-        """Run forward and backward; add d(out)/d(p) into ``p.grad`` for every param.
-
-        Exactly what ``fn(*Values).backward()`` does to the params (leaves
-        accumulate, so zero them between steps). Returns the value.
-        """
+    def _run_backward(self, args: tuple[Any, ...]) -> tuple[float, tuple[float, ...]]:
         values, program = self._prepared(args)
         try:
-            out, grads = self._runner("grad_live")(*values, *_live_data(program))
+            out, grads, *aux = self._runner("grad_live")(*values, *_live_data(program))
         except _DOMAIN_ERRORS:
-            return self._dynamic_backward([values], 1.0)
+            return self._dynamic_backward([values], 1.0), self._aux_at(values)
         if not math.isfinite(out + math.fsum(grads)):
-            return self._dynamic_backward([values], 1.0)
+            return self._dynamic_backward([values], 1.0), self._aux_at(values)
         for p, g in zip(program.live, grads):
             p.grad += g
-        value: float = out
-        return value
+        return out, aux[0] if aux else ()
 
-    def backward_batch(self, rows: Iterable[Sequence[Any]], scale: float = 1.0) -> float:
-        """Forward and backward for every row; returns ``scale * sum(out_row)``.
-
-        Each row is a tuple of arguments. ``scale * d(out_row)/d(p)`` is added into
-        ``p.grad`` for every param, summed over the rows, so ``scale = 1/len(rows)``
-        makes it the gradient of the mean loss over a batch.
-
-        Example:
-            >>> from autograd_lite import Value, jit
-            >>> w = Value(0.5)
-            >>> loss = jit(lambda x, t: (w * x - t) ** 2)
-            >>> loss.backward_batch([(1.0, 1.0), (2.0, 0.0)], scale=0.5)
-            0.625
-            >>> w.grad
-            1.5
-        """
+    def _run_backward_batch(
+        self, rows: Iterable[Sequence[Any]], scale: float
+    ) -> tuple[float, list[tuple[float, ...]]]:
         checked = self._rows(rows)
         scale = _scale(scale)
         if not checked:
-            return 0.0
+            return 0.0, []
         program = self._traced(checked[0])
         if self._check:
             for row in checked:
                 self._verify(row)
         try:
-            total, grads = self._runner("batch")(checked, scale, *_live_data(program))[:2]
-        except _DOMAIN_ERRORS:
-            return self._dynamic_backward(checked, scale)
-        if not math.isfinite(total + math.fsum(grads)):
-            return self._dynamic_backward(checked, scale)
-        for p, g in zip(program.live, grads):
-            p.grad += g
-        result: float = total * scale
-        return result
-
-    def _forward_batch_with_aux(
-        self, rows: Sequence[tuple[float, ...]]
-    ) -> tuple[float, list[tuple[float, ...]]]:
-        """The sum of the outputs over ``rows`` and each row's aux values (for fit)."""
-        program = self._traced(rows[0])
-        try:
-            total, _, aux = self._runner("forward_batch")(rows, 1.0, *_live_data(program))
-        except _DOMAIN_ERRORS:
-            return sum(self._dynamic(row).data for row in rows), self._dynamic_aux(rows)
-        return total, aux
-
-    def _batch_with_aux(
-        self, rows: Sequence[tuple[float, ...]], scale: float
-    ) -> tuple[float, list[tuple[float, ...]]]:
-        """``backward_batch`` that also returns the aux values of every row (for fit)."""
-        program = self._traced(rows[0])
-        try:
-            total, grads, aux = self._runner("batch")(rows, scale, *_live_data(program))
+            total, grads, *aux = self._runner("batch")(checked, scale, *_live_data(program))
         except _DOMAIN_ERRORS:
             total, grads, aux = math.nan, (), []
         if not math.isfinite(total + math.fsum(grads)):
-            return self._dynamic_backward(rows, scale), self._dynamic_aux(rows)
+            dynamic = self._dynamic_backward(checked, scale)
+            return dynamic, self._dynamic_aux(checked) if self._aux else []
         for p, g in zip(program.live, grads):
             p.grad += g
-        return total * scale, aux
+        return total * scale, aux[0] if aux else []
+
+    def _run_forward_batch(
+        self, rows: Iterable[Sequence[Any]]
+    ) -> tuple[float, list[tuple[float, ...]]]:
+        checked = self._rows(rows)
+        if not checked:
+            return 0.0, []
+        program = self._traced(checked[0])
+        if self._check:
+            for row in checked:
+                self._verify(row)
+        try:
+            total, _, *aux = self._runner("forward_batch")(checked, 1.0, *_live_data(program))
+        except _DOMAIN_ERRORS:
+            total = sum(self._dynamic_value(row) for row in checked)  # raises the op's error
+            return total, self._dynamic_aux(checked) if self._aux else []
+        return total, aux[0] if aux else []
+
+    def _shaped(self, aux: tuple[float, ...]) -> float | tuple[float, ...]:
+        """aux's values in the shape ``fn`` returned them: one float, or a tuple."""
+        assert self._program is not None
+        return aux[0] if self._program.aux_single else aux
 
     # -- what users look at ----------------------------------------------------------------
 
@@ -473,6 +485,10 @@ class Compiled:
             total += out.data
         return total * scale
 
+    def _aux_at(self, args: Sequence[float]) -> tuple[float, ...]:
+        """aux's values at ``args`` from the dynamic engine (empty without aux)."""
+        return self._dynamic_aux([args])[0] if self._aux else ()
+
     def _dynamic_aux(self, rows: Sequence[Sequence[float]]) -> list[tuple[float, ...]]:
         result = []
         for row in rows:
@@ -487,8 +503,8 @@ class Compiled:
         program = self._program
         with enable_grad():
             values = self._values(args)
-            out = _output(self._fn(*values), self._aux)[0]
-        nodes = topological_order(out)
+            out, aux = _output(self._fn(*values), self._aux)
+        nodes = topological_order(_joined(out, aux))[:-1] if aux else topological_order(out)
         index = {id(n): i for i, n in enumerate(nodes)}
         args_at = {id(v): i for i, v in enumerate(values)}
         live_at = {id(v): i for i, v in enumerate(program.live)}
@@ -524,6 +540,115 @@ class Compiled:
             )
 
 
+class Compiled(_Traced):
+    """A function compiled by ``jit``: traced at its first call, replayed after.
+
+    Methods take plain numbers, one per argument of the traced function:
+    ``compiled(*args)`` (the value), ``value_and_grad(*args)`` (value and the
+    gradient with respect to each argument; no ``.grad`` is touched),
+    ``backward(*args)`` (adds d(out)/d(p) into ``p.grad`` for every param, as
+    ``fn(...).backward()`` does) and ``backward_batch(rows, scale)`` (the same
+    over many rows in one generated loop: the training fast path).
+    """
+
+    def __call__(self, *args: Any) -> float:
+        """The value of ``fn`` at ``args`` (numbers), from the forward code only."""
+        return self._run_forward(args)[0]
+
+    def value_and_grad(self, *args: Any) -> tuple[float, tuple[float, ...]]:
+        """``(value, gradient)``: d(out)/d(arg) for every argument; no ``.grad`` changes.
+
+        Example:
+            >>> from autograd_lite import jit
+            >>> jit(lambda x: x ** 3).value_and_grad(2.0)
+            (8.0, (12.0,))
+        """
+        value, grads, _ = self._run_value_and_grad(args)
+        return value, grads
+
+    def backward(self, *args: Any) -> float:
+        """Run forward and backward; add d(out)/d(p) into ``p.grad`` for every param.
+
+        Exactly what ``fn(*Values).backward()`` does to the params (leaves
+        accumulate, so zero them between steps). Returns the value.
+        """
+        return self._run_backward(args)[0]
+
+    def backward_batch(self, rows: Iterable[Sequence[Any]], scale: float = 1.0) -> float:
+        """Forward and backward for every row; returns ``scale * sum(out_row)``.
+
+        Each row is a tuple of arguments. ``scale * d(out_row)/d(p)`` is added into
+        ``p.grad`` for every param, summed over the rows, so ``scale = 1/len(rows)``
+        makes it the gradient of the mean loss over a batch.
+
+        Example:
+            >>> from autograd_lite import Value, jit
+            >>> w = Value(0.5)
+            >>> loss = jit(lambda x, t: (w * x - t) ** 2)
+            >>> loss.backward_batch([(1.0, 1.0), (2.0, 0.0)], scale=0.5)
+            0.625
+            >>> w.grad
+            1.5
+        """
+        return self._run_backward_batch(rows, scale)[0]
+
+
+#: aux's values: one float, or a tuple of them (the shape ``fn`` returned).
+Aux = float | tuple[float, ...]
+
+
+class CompiledWithAux(_Traced):
+    """``jit(fn, has_aux=True)``: ``fn`` returns ``(output, aux)``, and every
+    method returns aux's values (floats, in the shape ``fn`` gave) beside the
+    output's. Only the output is differentiated; aux rides along (a model's
+    prediction beside its loss, to count correct answers without a second pass).
+
+    Example:
+        >>> from autograd_lite import Value, jit
+        >>> w = Value(0.5)
+        >>> def loss(x, t):
+        ...     prediction = w * x
+        ...     return (prediction - t) ** 2, prediction
+        >>> step = jit(loss, has_aux=True)
+        >>> step.value_and_grad(2.0, 0.0)  # ((value, aux), gradients of the arguments)
+        ((1.0, 1.0), (1.0, -2.0))
+        >>> step.backward_batch([(1.0, 1.0), (2.0, 0.0)], scale=0.5)
+        (0.625, [0.5, 1.0])
+        >>> w.grad
+        1.5
+    """
+
+    _aux: ClassVar[bool] = True
+
+    def __call__(self, *args: Any) -> tuple[float, Aux]:
+        """``(value, aux)`` at ``args``, from the forward code only."""
+        value, aux = self._run_forward(args)
+        return value, self._shaped(aux)
+
+    def value_and_grad(self, *args: Any) -> tuple[tuple[float, Aux], tuple[float, ...]]:
+        """``((value, aux), gradient)``, as JAX's ``value_and_grad(has_aux=True)``."""
+        value, grads, aux = self._run_value_and_grad(args)
+        return (value, self._shaped(aux)), grads
+
+    def backward(self, *args: Any) -> tuple[float, Aux]:
+        """As ``Compiled.backward``; returns ``(value, aux)``."""
+        value, aux = self._run_backward(args)
+        return value, self._shaped(aux)
+
+    def backward_batch(
+        self, rows: Iterable[Sequence[Any]], scale: float = 1.0
+    ) -> tuple[float, list[Aux]]:
+        """As ``Compiled.backward_batch``; returns ``(scale * sum, [aux per row])``."""
+        value, aux = self._run_backward_batch(rows, scale)
+        return value, [self._shaped(a) for a in aux]
+
+    def forward_batch(self, rows: Iterable[Sequence[Any]]) -> tuple[float, list[Aux]]:
+        """``(sum of the outputs, [aux per row])`` from the forward code only: an
+        evaluation pass over many rows (no gradient, no ``.grad`` touched)."""
+        value, aux = self._run_forward_batch(rows)
+        return value, [self._shaped(a) for a in aux]
+
+
 # -- tracing ------------------------------------------------------------------------------------
 
 
@@ -546,6 +671,7 @@ def _trace(
         _tracing -= 1
     out, aux_values = _output(result, aux)
     candidates, program = _record(out, aux_values, inputs, listed, arg_names)
+    program.aux_single = aux and not isinstance(result[1], (list, tuple))
     del out, aux_values, inputs, result
     # A leaf nobody outside the graph can reach was made inside fn and can never
     # change: it is a constant. One still referenced from outside (a closure, a
@@ -574,7 +700,10 @@ def _trace(
 def _output(result: Any, aux: bool) -> tuple[Value, list[Value]]:
     if aux:
         if not (isinstance(result, tuple) and len(result) == 2):
-            raise TypeError("jit: fn must return (output, aux) here")
+            raise TypeError(
+                f"jit(has_aux=True): fn must return a pair (output, aux), got "
+                f"{type(result).__name__}; without aux, leave has_aux out"
+            )
         out, extra = result
         extra_values = list(extra) if isinstance(extra, (list, tuple)) else [extra]
     else:
@@ -586,7 +715,10 @@ def _output(result: Any, aux: bool) -> tuple[Value, list[Value]]:
         )
     for v in extra_values:
         if not isinstance(v, Value):
-            raise TypeError(f"jit: aux values must be Values, got {type(v).__name__}")
+            raise TypeError(
+                f"jit(has_aux=True): aux must be a Value or a list or tuple of Values, "
+                f"got {type(v).__name__} (compute it from fn's arguments or params)"
+            )
     return out, extra_values
 
 
@@ -912,9 +1044,11 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
         outputs = ["_total", grads]
         if program.aux:
             outputs.append("_aux")
-    elif program.aux and mode != "readable":
+    elif program.aux:
         outputs.append(_tuple(names[i] for i in program.aux))
     epilogue.append("return " + ", ".join(outputs) if len(outputs) > 1 else f"return {result}")
+    if program.aux and mode == "readable":
+        epilogue[-1] += "  # the output, its gradients, then aux"
 
     lines = [header]
     indent = "    "

@@ -40,7 +40,7 @@ from autograd_lite._helpers import (
     optional_import,
 )
 from autograd_lite.autodiff import graph_building, no_grad
-from autograd_lite.jit import Compiled
+from autograd_lite.jit import Aux, Compiled, CompiledWithAux
 from autograd_lite.nn import MLP, BatchNorm, Dropout, Module
 from autograd_lite.optim import LRScheduler, Optimizer, Sophia
 from autograd_lite.value import Value
@@ -625,7 +625,7 @@ class _CompiledObjective:
         self._y = y
         keys = {_target_key(t) for t in y}
         self._by_target = len(keys) <= _MAX_TRACES
-        self._traces: dict[Any, Compiled] = {}
+        self._traces: dict[Any, CompiledWithAux] = {}
         self._single_output = True
         self._reg = (
             Compiled(
@@ -633,7 +633,6 @@ class _CompiledObjective:
                 params=params,
                 check=False,
                 nonfinite="raise",
-                aux=False,
             )
             if l2
             else None
@@ -652,7 +651,7 @@ class _CompiledObjective:
         total = 0.0
         for key, members in self._groups([y[i] for i in batch]).items():
             rows = [self._row(X[batch[j]], y[batch[j]]) for j in members]
-            value, aux = self._trace(key)._batch_with_aux(rows, scale)
+            value, aux = self._trace(key).backward_batch(rows, scale)
             total += value
             for j, out in zip(members, aux):
                 outputs[j] = self._as_output(out)
@@ -671,7 +670,7 @@ class _CompiledObjective:
         outputs: list[Any] = [None] * len(X_val)
         for key, members in self._groups(list(y_val)).items():
             rows = [self._row(tuple(map(float, X_val[j])), y_val[j]) for j in members]
-            value, aux = self._trace(key)._forward_batch_with_aux(rows)
+            value, aux = self._trace(key).forward_batch(rows)
             total += value
             for j, out in zip(members, aux):
                 outputs[j] = self._as_output(out)
@@ -694,13 +693,12 @@ class _CompiledObjective:
             return x
         return x + (tuple(map(float, t)) if _is_sequence(t) else (float(t),))
 
-    def _trace(self, key: Any) -> Compiled:
+    def _trace(self, key: Any) -> CompiledWithAux:
         compiled = self._traces.get(key)
         if compiled is None:
-            compiled = self._traces[key] = Compiled(
-                self._sample_loss(key), params=self._params, check=False, nonfinite="raise",
-                aux=True,
-            )  # fmt: skip
+            compiled = self._traces[key] = CompiledWithAux(
+                self._sample_loss(key), params=self._params, check=False, nonfinite="raise"
+            )
         return compiled
 
     def _sample_loss(self, key: Any) -> Callable[..., tuple[Value, list[Value]]]:
@@ -716,7 +714,8 @@ class _CompiledObjective:
 
         return sample_loss
 
-    def _as_output(self, values: tuple[float, ...]) -> Any:
+    def _as_output(self, values: Aux) -> Any:
+        assert isinstance(values, tuple)  # sample_loss returns aux as a list
         if self._single_output:
             return Value(values[0])
         return [Value(v) for v in values]

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_lite import OPS, Value, datasets, gradients, hessian, jit, nn, optim
-from autograd_lite.jit import MAX_NODES, JitError
+from autograd_lite.jit import MAX_NODES, Compiled, CompiledWithAux, JitError
 from autograd_lite.ops import CODE_FUNCTIONS, FLOAT_MATH
 from autograd_lite.train import fit
 from tests.ops_reference import ON_VALUES
@@ -404,6 +404,83 @@ def test_a_compiled_hessian_vector_product_of_a_relu_network_matches_hessian() -
         assert value == pytest.approx(gx * v[0] + gy * v[1], rel=1e-12)
         expected = [h[i][0] * v[0] + h[i][1] * v[1] for i in range(2)]
         assert grads[:2] == pytest.approx(expected, rel=1e-12)
+
+
+# -- has_aux -------------------------------------------------------------------------------------
+
+
+def _with_aux(w: Value) -> Any:
+    def loss(x: Value, t: Value) -> tuple[Value, list[Value]]:
+        prediction = (w * x).tanh()
+        return (prediction - t) ** 2, [prediction, prediction * x + 1.0]
+
+    return loss
+
+
+def test_has_aux_returns_aux_beside_every_output_as_the_dynamic_engine_computes_it() -> None:
+    w, v = Value(0.7), Value(0.7)
+    step = jit(_with_aux(w), has_aux=True)
+    rows = [(0.5, 1.0), (-1.5, 0.0), (2.0, 1.0)]
+    # the dynamic engine, one row at a time, on a twin parameter
+    expected = []
+    for x, t in rows:
+        xs, ts = Value(x), Value(t)
+        out, aux = _with_aux(v)(xs, ts)
+        gx, gt = gradients(out, [xs, ts])
+        expected.append((out.data, tuple(a.data for a in aux), (gx, gt)))
+    for (x, t), (value, aux, grads) in zip(rows, expected):
+        assert step(x, t) == (value, aux)
+        assert step.value_and_grad(x, t) == ((value, aux), grads)
+    total, auxes = step.backward_batch(rows, scale=0.5)
+    for x, t in rows:
+        _with_aux(v)(Value(x), Value(t))[0].backward(0.5)
+    assert total == pytest.approx(0.5 * sum(e[0] for e in expected), rel=1e-15)
+    assert auxes == [e[1] for e in expected]
+    assert w.grad == pytest.approx(v.grad, rel=1e-15)
+    assert step.forward_batch(rows) == (pytest.approx(sum(e[0] for e in expected)), auxes)
+    w.grad = v.grad = 0.0
+    assert step.backward(*rows[0]) == (expected[0][0], expected[0][1])
+    _with_aux(v)(Value(rows[0][0]), Value(rows[0][1]))[0].backward()
+    assert w.grad == v.grad
+    assert step.backward_batch([]) == (0.0, [])
+
+
+def test_has_aux_keeps_the_shape_fn_returned() -> None:
+    single = jit(lambda x: (x * x, x + 1.0), has_aux=True)
+    assert single(3.0) == (9.0, 4.0)
+    assert single.value_and_grad(3.0) == ((9.0, 4.0), (6.0,))
+    one_in_a_tuple = jit(lambda x: (x * x, (x + 1.0,)), has_aux=True)
+    assert one_in_a_tuple(3.0) == (9.0, (4.0,))
+    assert one_in_a_tuple.backward_batch([(1.0,), (2.0,)]) == (5.0, [(2.0,), (3.0,)])
+    assert "return v2, (g_x,), (v3,)" in single.source.replace("  ", " ")
+
+
+def test_has_aux_aux_outside_the_outputs_graph_passes_check() -> None:
+    # aux needs nodes the output does not: they are computed, and check=True sees them
+    f = jit(lambda x, y: (x * y, (x + 2.0).exp()), has_aux=True, check=True)
+    assert f(1.0, 3.0) == (3.0, math.exp(3.0))
+    assert f.value_and_grad(0.5, 2.0) == ((1.0, math.exp(2.5)), (2.0, 0.5))
+
+
+def test_has_aux_errors_are_the_dynamic_engines_and_misuse_is_explained() -> None:
+    f = jit(lambda x: (x.log(), x * 2.0), has_aux=True)
+    assert f(1.0) == (0.0, 2.0)
+    with pytest.raises(ValueError, match=r"log\(-1.0\)"):
+        f(-1.0)
+    with pytest.raises(ValueError, match=r"log\(-1.0\)"):
+        f.value_and_grad(-1.0)
+    with pytest.raises(TypeError, match=r"must return a pair \(output, aux\), got Value"):
+        jit(lambda x: x * 2.0, has_aux=True)(1.0)
+    with pytest.raises(
+        TypeError, match=r"aux must be a Value or a list or tuple of Values, got str"
+    ):
+        jit(lambda x: (x * 2.0, "x"), has_aux=True)(1.0)
+    with pytest.raises(TypeError, match="has_aux must be True or False"):
+        jit(lambda x: x, has_aux="yes")  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=r"must return a Value"):
+        jit(lambda x: (x, x), has_aux=False)(1.0)
+    assert isinstance(jit(lambda x: x), Compiled)
+    assert isinstance(jit(lambda x: (x, x), has_aux=True), CompiledWithAux)
 
 
 # -- modules with state ----------------------------------------------------------------------------
