@@ -126,6 +126,11 @@ FLOAT_MATH = SimpleNamespace(
     sign=_sign,
 )
 
+# The slopes of relu and abs as code: relu's and abs's derivatives, and the forward
+# of the step and sign rows that record them as nodes.
+_STEP_CODE = "1.0 if {x} > 0.0 else 0.0"
+_SIGN_CODE = "1.0 if {x} > 0.0 else (-1.0 if {x} < 0.0 else 0.0)"
+
 _ROWS = (
     # x + y
     Op(
@@ -208,7 +213,7 @@ _ROWS = (
     Op(
         "relu", "ReLU", 1, _relu, lambda m, x, out: (m.step(x),), ("1 if x > 0 else 0",),
         "relu({x})",
-        code=("{x} if {x} > 0.0 else 0.0", "1.0 if {x} > 0.0 else 0.0"),
+        code=("{x} if {x} > 0.0 else 0.0", _STEP_CODE),
     ),
     # sin(x)
     Op(
@@ -223,20 +228,20 @@ _ROWS = (
     # |x|
     Op(
         "abs", "|x|", 1, math.fabs, lambda m, x, out: (m.sign(x),), ("sign(x)",), "abs({x})",
-        code=("fabs({x})", "1.0 if {x} > 0.0 else (-1.0 if {x} < 0.0 else 0.0)"),
+        code=("fabs({x})", _SIGN_CODE),
     ),
     # 1 if x > 0 else 0: relu's slope. A node of its own so that differentiating
     # relu twice (create_graph=True) records it, and a compiled trace recomputes it.
     Op(
         "step", "step", 1, _step, lambda m, x, out: (0.0,), ("0",), "step({x})",
         "every x (a jump at 0, where the step is 0 and its derivative is taken to be 0)",
-        code=("1.0 if {x} > 0.0 else 0.0", "0.0"),
+        code=(_STEP_CODE, "0.0"),
     ),
     # -1, 0 or 1: abs's slope, a node for the same reason as step.
     Op(
         "sign", "sign", 1, _sign, lambda m, x, out: (0.0,), ("0",), "sign({x})",
         "every x (a jump at 0, where the sign is 0 and its derivative is taken to be 0)",
-        code=("1.0 if {x} > 0.0 else (-1.0 if {x} < 0.0 else 0.0)", "0.0"),
+        code=(_SIGN_CODE, "0.0"),
     ),
 )  # fmt: skip
 
