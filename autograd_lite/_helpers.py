@@ -11,11 +11,13 @@ from __future__ import annotations
 import importlib
 import math
 import numbers
+import os
+import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
-from autograd_lite.value import Value
+from autograd_lite.value import Value, number_of
 
 __all__ = [
     "finite_or_none",
@@ -24,9 +26,16 @@ __all__ = [
     "is_whole",
     "linspace",
     "modes_restored",
+    "number_of",
     "optional_import",
     "sum_values",
+    "write_atomically",
 ]
+
+# The process's umask, read once (os.umask can only be read by setting it): a file
+# written through a temporary one gets the mode that open() would have given it.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def is_real(x: object) -> bool:
@@ -99,3 +108,48 @@ def finite_or_none(data: Any) -> Any:
     if isinstance(data, (list, tuple)):
         return [finite_or_none(item) for item in data]
     return data
+
+
+def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all.
+
+    The content is complete before anything touches the disk (the caller
+    serialised and validated it); it goes to a temporary file in the same
+    folder, is flushed and fsynced, and only then replaces ``path`` with
+    ``os.replace``, which is atomic on POSIX and Windows. If anything fails, a
+    file that was at ``path`` is left byte for byte as it was, the temporary
+    file is removed, and the error (an ``OSError`` such as a full disk or an
+    unwritable folder) propagates with ``path`` named in it.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    target = os.fspath(path)
+    folder = os.path.dirname(target) or "."
+    try:
+        mode = os.stat(target).st_mode & 0o7777  # keep an existing file's permissions
+    except OSError:
+        mode = 0o666 & ~_UMASK
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise OSError(
+            error.errno, f"cannot write {target!r}: {error.strerror} (in folder {folder!r})"
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException as error:
+        with suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise OSError(
+                error.errno,
+                f"cannot write {target!r}: {error.strerror or error}; the old file, if any, "
+                "is unchanged",
+            ) from error
+        raise

@@ -22,7 +22,7 @@ from autograd_lite import value as _value
 from autograd_lite.autodiff import Recorder
 from autograd_lite.notation import format_number
 from autograd_lite.ops import OPS
-from autograd_lite.value import Value
+from autograd_lite.value import Value, number_of
 
 __all__ = ["Anomaly", "NonFiniteError", "created_at", "detect_anomaly"]
 
@@ -152,7 +152,7 @@ def _report(anomaly: Anomaly) -> None:
 
 
 def _finite(number: Any) -> bool:
-    value = float(number)
+    value = number_of(number)
     return value - value == 0.0  # false for inf and nan
 
 
@@ -164,7 +164,7 @@ def _check_new_node(node: Value) -> None:
     if not _finite(node.data):
         _report(_forward_anomaly("value", node, node.data))
     elif not all(_finite(g) for g in node.local_grads):
-        bad = next(float(g) for g in node.local_grads if not _finite(g))
+        bad = next(number_of(g) for g in node.local_grads if not _finite(g))
         _report(_forward_anomaly("local gradient", node, bad))
 
 
@@ -204,16 +204,18 @@ def _gradient_checker(root: Value) -> Recorder:
             return
         node_where, parent_where = created_at(node), created_at(parent)
         message = (
-            f"non-finite gradient ({float(parent.grad)}) at backward step {step}: "
-            f"{node.op} node {node.data!r} passed upstream {float(upstream)!r} × local "
-            f"{float(local)!r} to an operand holding {parent.data!r} "
-            f"(its grad was {float(before)!r})"
+            f"non-finite gradient ({number_of(parent.grad)}) at backward step {step}: "
+            f"{node.op} node {node.data!r} passed upstream {number_of(upstream)!r} × local "
+            f"{number_of(local)!r} to an operand holding {parent.data!r} "
+            f"(its grad was {number_of(before)!r})"
             + (f"\n  the {node.op} node was created at {node_where}" if node_where else "")
             + (f"\n  the operand was created at {parent_where}" if parent_where else "")
         )
         operands = tuple(p.data for p in node.parents)
         _report(
-            Anomaly("gradient", parent, node.op, operands, float(parent.grad), node_where, message)
+            Anomaly(
+                "gradient", parent, node.op, operands, number_of(parent.grad), node_where, message
+            )
         )
 
     return check

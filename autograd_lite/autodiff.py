@@ -22,7 +22,7 @@ from typing import Any, Literal, overload
 
 from autograd_lite import value as _value
 from autograd_lite.ops import OPS
-from autograd_lite.value import VALUE_MATH, Value
+from autograd_lite.value import VALUE_MATH, Value, number_of
 
 __all__ = [
     "backpropagate",
@@ -250,7 +250,7 @@ def _backpropagate(
         upstream = node.grad
         if create_graph:
             local_grads = _local_grads_as_values(node)
-            checksum += float(upstream)
+            checksum += number_of(upstream)
         else:
             local_grads = node.local_grads
             checksum += upstream
@@ -259,15 +259,15 @@ def _backpropagate(
             parent.grad += upstream * local  # the one gradient accumulation
             if record is not None:
                 record(node, parent, upstream, local, before)
-    checksum += sum(map(float, map(_grad_of, leaves)))
+    checksum += sum(map(number_of, map(_grad_of, leaves)))
 
     if not math.isfinite(checksum):
         _check_finite(root, nonfinite)
     if leftover is not None:
         warnings.warn(
             f"backward() ran again from the same root without zeroing gradients, so they "
-            f"were added up: {_name(leftover)}.grad now {float(leftover.grad)}, was "
-            f"{float(was)}. Call autograd_lite.zero_grad(root) (or model.zero_grad()) before "
+            f"were added up: {_name(leftover)}.grad now {number_of(leftover.grad)}, was "
+            f"{number_of(was)}. Call autograd_lite.zero_grad(root) (or model.zero_grad()) before "
             "each backward() if you want fresh gradients.",
             UserWarning,
             stacklevel=3,
@@ -293,9 +293,9 @@ def _both(first: Recorder | None, second: Recorder | None) -> Recorder | None:
 def _check_finite(root: Value, nonfinite: NonFinite) -> None:
     """Name the first node, in backward order, whose gradient is inf or NaN."""
     for node in reversed(_topological_order(root)):
-        if not math.isfinite(float(node.grad)):
+        if not math.isfinite(number_of(node.grad)):
             _nonfinite(
-                f"the gradient became {float(node.grad)} at {_describe(node)}; "
+                f"the gradient became {number_of(node.grad)} at {_describe(node)}; "
                 "every node it flows into is affected",
                 nonfinite,
             )
@@ -514,8 +514,8 @@ def value_and_grad(
         out, inputs, nested = _call(fn, args, nums)
         grads = gradients(out, inputs, create_graph=nested)
         if not nested:
-            out = float(out)
-            grads = [float(g) for g in grads]
+            out = number_of(out)
+            grads = [number_of(g) for g in grads]
         return out, (grads[0] if isinstance(argnums, int) else tuple(grads))
 
     return wrapped
@@ -568,7 +568,7 @@ def hessian(fn: Callable[..., Any]) -> Callable[..., list[list[float]]]:
                 rows.append(gradients(g, inputs, create_graph=nested))
             else:
                 rows.append([0.0] * len(inputs))
-        return [[float(h) for h in row] for row in rows]
+        return [[number_of(h) for h in row] for row in rows]
 
     return wrapped
 

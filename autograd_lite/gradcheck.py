@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd_lite.autodiff import no_grad, value_and_grad
 from autograd_lite.tables import Table
-from autograd_lite.value import Value
+from autograd_lite.value import Value, number_of
 
 __all__ = ["GradcheckReport", "GradcheckRow", "gradcheck"]
 
@@ -122,7 +122,7 @@ def gradcheck(
     def f(at: list[float]) -> float | None:
         try:
             with no_grad():
-                return float(fn(*[Value(v) for v in at]))
+                return number_of(fn(*[Value(v) for v in at]))
         except (ValueError, ZeroDivisionError, OverflowError):
             return None  # outside the function's domain
 

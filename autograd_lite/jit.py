@@ -47,7 +47,7 @@ from autograd_lite.autodiff import (
     topological_order,
 )
 from autograd_lite.ops import CODE_FUNCTIONS, OPS
-from autograd_lite.value import Value
+from autograd_lite.value import Value, number_of
 
 __all__ = ["MAX_NODES", "Aux", "Compiled", "CompiledWithAux", "JitError", "is_tracing", "jit"]
 
@@ -475,7 +475,7 @@ class _Traced:
             values = self._values(args)
             out = _output(self._fn(*values), self._aux)[0]
         grads = gradients(out, values)  # raises as backward() does; touches no .grad
-        return out.data, tuple(float(g) for g in grads)
+        return out.data, tuple(number_of(g) for g in grads)
 
     def _dynamic_backward(self, rows: Sequence[Sequence[float]], scale: float) -> float:
         total = 0.0

@@ -30,7 +30,7 @@ from autograd_lite.notation import (
 )
 from autograd_lite.ops import OPS
 from autograd_lite.tables import Table
-from autograd_lite.value import Value
+from autograd_lite.value import Value, number_of
 
 __all__ = [
     "ForwardRow",
@@ -235,7 +235,7 @@ def _run_ledger(
         # backpropagate calls this once per operand, in argument order.
         index = uses[node]
         uses[node] += 1
-        up, loc = float(upstream), float(local)
+        up, loc = number_of(upstream), number_of(local)
         rows.append(
             LedgerRow(
                 step=len(rows) + 1,
@@ -250,15 +250,15 @@ def _run_ledger(
                 formula=local_formula(node, index, names, precision),
                 local=loc,
                 contribution=up * loc,
-                before=float(before),
-                after=float(parent.grad),
+                before=number_of(before),
+                after=number_of(parent.grad),
                 accumulated=parent in seen,
             )
         )
         seen.add(parent)
 
     backpropagate(root, gradient, create_graph=create_graph, nonfinite=nonfinite, record=record)
-    return Ledger(root, float(gradient), rows, names, precision)
+    return Ledger(root, number_of(gradient), rows, names, precision)
 
 
 def trace(

@@ -20,7 +20,7 @@ from typing import Any
 
 from autograd_lite._helpers import is_real, sum_values
 from autograd_lite.autodiff import graph_building
-from autograd_lite.value import Value
+from autograd_lite.value import Value, number_of
 
 __all__ = [
     "LOG_FLOOR",
@@ -79,7 +79,7 @@ def binary_cross_entropy(prediction: Prediction, target: Target) -> Value:
                 f"binary_cross_entropy: prediction {p.data!r} is not a probability in [0, 1]; "
                 "apply sigmoid first, or use binary_cross_entropy_with_logits on raw scores"
             )
-        y_value = float(y)
+        y_value = number_of(y)
         if isinstance(y, Value) or 0.0 < y_value < 1.0:
             terms.append(-(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - p)))
         elif y_value == 1.0:

@@ -51,7 +51,7 @@ from autograd_lite._helpers import is_real, is_whole, modes_restored, sum_values
 from autograd_lite.autodiff import graph_building, no_grad
 from autograd_lite.jit import JitError, is_tracing
 from autograd_lite.ops import OPS
-from autograd_lite.value import Value
+from autograd_lite.value import Value, number_of
 
 __all__ = [
     "ACTIVATIONS",
@@ -785,7 +785,8 @@ class MLP(Module):
             [4.242640687119285, 2.23606797749979]
         """
         return [
-            math.sqrt(sum(float(p.grad) ** 2 for p in layer.parameters())) for layer in self.layers
+            math.sqrt(sum(number_of(p.grad) ** 2 for p in layer.parameters()))
+            for layer in self.layers
         ]
 
     def load_weights(

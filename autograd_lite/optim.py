@@ -37,7 +37,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from autograd_lite._helpers import is_real, is_whole
+from autograd_lite._helpers import is_real, is_whole, number_of
 from autograd_lite.autodiff import enable_grad, gradients, is_grad_enabled
 from autograd_lite.value import Value
 
@@ -108,7 +108,7 @@ class Optimizer(ABC):
     def _grads(self) -> list[float]:
         # A gradient left as a Value by backward(create_graph=True) is read as
         # its number: updates never build graph.
-        return [float(p.grad) for p in self.params]
+        return [number_of(p.grad) for p in self.params]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr!r})"
@@ -468,13 +468,13 @@ class Sophia(Optimizer):
         if refresh:
             u = [1.0 if self._rng.random() < 0.5 else -1.0 for _ in params]
             first = gradients(loss, params, create_graph=True)
-            grads = [float(g) for g in first]
+            grads = [number_of(g) for g in first]
             hu = _vector_product(first, params, u)
             beta2 = self.betas[1]
             for i, (ui, hui) in enumerate(zip(u, hu, strict=True)):
                 self.hessian[i] = beta2 * self.hessian[i] + (1.0 - beta2) * ui * hui
         else:
-            grads = [float(g) for g in gradients(loss, params, create_graph=False)]
+            grads = [number_of(g) for g in gradients(loss, params, create_graph=False)]
         lr, rho, eps, decay = self.lr, self.rho, self.eps, 1.0 - self.lr * self.weight_decay
         beta1 = self.betas[0]
         m, h = self._m, self.hessian
@@ -543,7 +543,7 @@ def _vector_product(grads: list[Any], params: list[Value], vector: list[float]) 
         total = terms[0]
         for term in terms[1:]:
             total = total + term
-    return [float(x) for x in gradients(total, params, create_graph=False)]
+    return [number_of(x) for x in gradients(total, params, create_graph=False)]
 
 
 # -- learning-rate schedules ------------------------------------------------------------
@@ -701,7 +701,7 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float, norm_type: float = 
     ps = _check_params(params, "clip_grad_norm")
     max_norm = _check_nonnegative(max_norm, "max_norm", "clip_grad_norm")
     norm_type = _check_positive_or_inf(norm_type)
-    grads = [abs(float(p.grad)) for p in ps]
+    grads = [abs(number_of(p.grad)) for p in ps]
     if norm_type == math.inf:
         total = max(grads)
     else:
@@ -709,7 +709,7 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float, norm_type: float = 
     scale = max_norm / (total + 1e-6)
     if scale < 1.0:
         for p in ps:
-            p.grad = float(p.grad) * scale
+            p.grad = number_of(p.grad) * scale
     return total
 
 
@@ -726,7 +726,7 @@ def clip_grad_value(params: Iterable[Value], clip_value: float) -> None:
     ps = _check_params(params, "clip_grad_value")
     c = _check_nonnegative(clip_value, "clip_value", "clip_grad_value")
     for p in ps:
-        p.grad = min(max(float(p.grad), -c), c)
+        p.grad = min(max(number_of(p.grad), -c), c)
 
 
 # -- argument checks --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from autograd_lite._helpers import is_whole
+from autograd_lite._helpers import is_whole, number_of
 from autograd_lite.autodiff import topological_order
 from autograd_lite.ledger import Ledger, LedgerRow, explain
 from autograd_lite.notation import as_operand, format_number, local_formula, node_names, with_value
@@ -78,11 +78,11 @@ def why(x: Value, root: Value, precision: int = 4) -> Why:
     grad = ledger.grad(x)
     name = names[x]
     note = ""
-    if float(x.grad) != grad:
-        now = format_number(float(x.grad), p)
+    if number_of(x.grad) != grad:
+        now = format_number(number_of(x.grad), p)
         note = (
             f" ({name}.grad itself is {now}: backward() has not run from this root yet)"
-            if float(x.grad) == 0.0
+            if number_of(x.grad) == 0.0
             else f" ({name}.grad itself is {now}, added up over other backward() calls)"
         )
     if x is root:
@@ -173,7 +173,7 @@ def _blocking_edges(x: Value, root: Value) -> list[tuple[Value, Value]]:
     for node in reversed(order):
         if node in live:
             for parent, local in zip(node.parents, node.local_grads):
-                if float(local) != 0.0:
+                if number_of(local) != 0.0:
                     live.add(parent)
     if x in live:
         return []
@@ -181,7 +181,7 @@ def _blocking_edges(x: Value, root: Value) -> list[tuple[Value, Value]]:
     for node in order:
         if node in live and node in from_x:
             for parent, local in zip(node.parents, node.local_grads):
-                if float(local) == 0.0 and parent in from_x:
+                if number_of(local) == 0.0 and parent in from_x:
                     edges[(node, parent)] = None
     return list(edges)
 
@@ -319,7 +319,7 @@ def paths(root: Value, x: Value, *, limit: int = 100, precision: int = 4) -> Pat
             edges = list(reversed(trail))
             nodes = (x, *(n for n, _ in edges))
             formulas = tuple(local_formula(n, i, names, precision) for n, i in edges)
-            factors = tuple(float(n.local_grads[i]) for n, i in edges)
+            factors = tuple(number_of(n.local_grads[i]) for n, i in edges)
             product = 1.0
             for factor in factors:
                 product *= factor
@@ -422,7 +422,7 @@ def tree(root: Value, precision: int = 4, max_lines: int = 200) -> str:
         expanded.add(node)
         text = (
             f"{lead}{names[node]} = {format_number(node.data, precision)}  "
-            f"grad {format_number(float(node.grad), precision)}"
+            f"grad {format_number(number_of(node.grad), precision)}"
         )
         if node.op:
             text += f"  [{OPS[node.op].symbol}]"

@@ -43,7 +43,7 @@ from autograd_lite.autodiff import graph_building, no_grad
 from autograd_lite.jit import Aux, Compiled, CompiledWithAux
 from autograd_lite.nn import MLP, BatchNorm, Dropout, Module
 from autograd_lite.optim import LRScheduler, Optimizer, Sophia
-from autograd_lite.value import Value
+from autograd_lite.value import Value, number_of
 
 __all__ = [
     "LOSSES",
@@ -980,7 +980,7 @@ def _argmax(output: Any) -> int:
 
 def _above(threshold: float, low: int, high: int) -> Predict:
     def predict(output: Any) -> int:
-        return high if float(output) > threshold else low
+        return high if number_of(output) > threshold else low
 
     return predict
 

@@ -287,8 +287,19 @@ class Value:
 
     # -- conveniences ---------------------------------------------------------------
 
+    # float(), int() and round() of a Value raise rather than return the number:
+    # math.sin(x), math.exp(x), np.float64(x) and the like call float() and would
+    # compute on the bare number, dropping x's gradient without a word (the
+    # mistake a learner coming from NumPy makes first). Formatting still works:
+    # f"{x:.3f}" goes through __format__.
     def __float__(self) -> float:
-        return self.data
+        raise TypeError(_number_hint(self, "float()"))
+
+    def __int__(self) -> int:
+        raise TypeError(_number_hint(self, "int()"))
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        raise TypeError(_number_hint(self, "round()"))
 
     def __format__(self, spec: str) -> str:
         return format(self.data, spec) if spec else repr(self)
@@ -390,6 +401,25 @@ def _to_float(data: Any, where: str) -> float:
             "gradient that touches it meaningless"
         )
     return number
+
+
+def number_of(x: Any) -> float:
+    """The float in ``x``: its ``.data`` when it is a Value (a gradient recorded
+    with ``create_graph=True`` is one), else ``float(x)``. The package's own code
+    uses this where a number or a Value may come; ``float(value)`` itself raises,
+    so that ``math.sin(value)`` cannot drop a gradient without a word."""
+    return x.data if x.__class__ is Value else float(x)
+
+
+def _number_hint(x: Value, call: str) -> str:
+    """What to write instead of ``float(x)``, ``math.sin(x)``, ``round(x)``..."""
+    name = f"{x.label}" if x.label else "x"
+    return (
+        f"{call} of a Value ({x!r}) would hand out the bare number and drop its gradient "
+        f"(math.sin({name}) and math.exp({name}) do this too): use the Value's own methods, "
+        f"{name}.sin(), {name}.exp(), {name}.log(), {name}.tanh() ..., to keep the gradient, "
+        f"or {name}.data for the plain float"
+    )
 
 
 def _domain_error(

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from autograd_lite._helpers import is_whole
+from autograd_lite._helpers import is_whole, number_of
 from autograd_lite.autodiff import topological_order
 from autograd_lite.ledger import Ledger, LedgerRow, explain
 from autograd_lite.nn import Pointwise
@@ -285,7 +285,7 @@ def _grad_text(look: _Look, node: Value) -> tuple[str, str]:
     if look.grads is not None:  # a step-through frame
         text = look.grads.get(node, "?")
         return text, (_GREY if text == "?" else _INK)
-    grad = float(node.grad)
+    grad = number_of(node.grad)
     text = _fmt(look, grad)
     return text, (_GREY if grad == 0.0 and look.ledger is not None else _INK)
 
@@ -307,7 +307,7 @@ def _sigma_text(look: _Look, node: Value) -> str:
     if pending:
         return f"Σ {shown} + …"
     text = f"Σ {shown} = {_fmt(look, rows[-1].after)}"
-    if look.grads is None and rows[-1].after != float(node.grad):
+    if look.grads is None and rows[-1].after != number_of(node.grad):
         # A leaf that backward() reached several times holds the sum of the passes.
         text += " per pass"
     return text
@@ -316,7 +316,7 @@ def _sigma_text(look: _Look, node: Value) -> str:
 def _edge_label(look: _Look, node: Value, index: int) -> str:
     parent = node.parents[index]
     formula = local_formula(node, index, look.names, look.precision)
-    number = _fmt(look, float(node.local_grads[index]))
+    number = _fmt(look, number_of(node.local_grads[index]))
     child = as_operand(look.names[node])
     derivative = f"∂{child}/∂{as_operand(look.names[parent])} = "
     derivative += number if is_number(formula) else f"{formula} = {number}"
@@ -487,7 +487,7 @@ def _parameter_set(parameters: Iterable[Value] | None) -> set[Value]:
 
 def _ledger_for_drawing(root: Value, flow: bool, precision: int) -> Ledger | None:
     """The ledger of the pass backward() ran, if it ran (the root has a gradient)."""
-    gradient = float(root.grad)
+    gradient = number_of(root.grad)
     if not flow or not root.parents or gradient == 0.0:
         return None
     return explain(root, gradient, nonfinite="warn", precision=precision)
@@ -1023,7 +1023,7 @@ def draw_network(
             )
             tooltip = (
                 f"layer {li + 1} neuron {ni + 1}: b = {fmt(neuron.b.data)}, "
-                f"∂L/∂b = {fmt(float(neuron.b.grad))}"
+                f"∂L/∂b = {fmt(number_of(neuron.b.grad))}"
             )
             lines.append(
                 f'    n{li}_{ni} [shape=circle, style="{style}", fillcolor="{fill}", '
@@ -1039,7 +1039,7 @@ def draw_network(
         )
         for ni, neuron in enumerate(layer):
             for wi, w in enumerate(neuron.w):
-                grad = float(w.grad)
+                grad = number_of(w.grad)
                 colour = _FLOW if grad > 0 else ("#1f6feb" if grad < 0 else "#b8bec6")
                 width = 0.6 + 4.4 * abs(w.data) / biggest
                 attrs = f'color="{colour}", penwidth={width:.2f}'
@@ -1127,17 +1127,17 @@ def _draw_neurons(
                 "<tr><td><i>param</i></td><td><i>data</i></td><td><i>grad</i></td></tr>",
             ]
             for wi, w in enumerate(neuron.w):
-                colour = _GREY if float(w.grad) == 0.0 else _INK
+                colour = _GREY if number_of(w.grad) == 0.0 else _INK
                 name = _esc(w.label) if own_labels and w.label else f"w{wi + 1}"
                 rows.append(
                     f"<tr><td>{name}</td><td>{_esc(fmt(w.data))}</td>"
-                    f'<td><font color="{colour}">{_esc(fmt(float(w.grad)))}</font></td></tr>'
+                    f'<td><font color="{colour}">{_esc(fmt(number_of(w.grad)))}</font></td></tr>'
                 )
-            colour = _GREY if float(neuron.b.grad) == 0.0 else _INK
+            colour = _GREY if number_of(neuron.b.grad) == 0.0 else _INK
             name = _esc(neuron.b.label) if own_labels and neuron.b.label else "b"
             rows.append(
                 f"<tr><td>{name}</td><td>{_esc(fmt(neuron.b.data))}</td>"
-                f'<td><font color="{colour}">{_esc(fmt(float(neuron.b.grad)))}</font></td></tr>'
+                f'<td><font color="{colour}">{_esc(fmt(number_of(neuron.b.grad)))}</font></td></tr>'
             )
             lines.append(
                 f'  n{li}_{ni} [label=<<table border="1" cellborder="0" cellspacing="0" '

@@ -4,6 +4,7 @@ identity semantics and memory behaviour."""
 from __future__ import annotations
 
 import gc
+import math
 import sys
 import weakref
 from fractions import Fraction
@@ -179,3 +180,27 @@ def test_node_memory_is_small() -> None:
     y = x * 2.0
     size = sys.getsizeof(y) + sys.getsizeof(y.parents) + sys.getsizeof(y.local_grads)
     assert size < 250
+
+
+def test_float_int_round_and_math_functions_refuse_a_value_instead_of_dropping_its_gradient() -> (
+    None
+):
+    # The bug: math.sin(x) took float(x) and x.grad stayed 0.0 (true: 2·cos 1).
+    x, y = Value(1.0, label="x"), Value(2.0)
+    for call in (float, int, round, math.sin, math.exp, math.floor):
+        with pytest.raises(TypeError, match=r"drop its gradient.*x\.sin\(\).*x\.data"):
+            call(x)
+    (x.sin() * y).backward()  # what the message says to write
+    assert x.grad == 2 * math.cos(1.0)
+    assert f"{x:.3f}" == "1.000"  # formatting keeps working
+
+
+def test_numpy_functions_on_a_value_keep_the_gradient_or_refuse() -> None:
+    np = pytest.importorskip("numpy")
+    x = Value(0.5, label="x")
+    out = np.sin(x)  # NumPy calls x.sin() on an object: the gradient is intact
+    assert isinstance(out, Value)
+    out.backward()
+    assert x.grad == math.cos(0.5)
+    with pytest.raises(TypeError, match="drop its gradient"):
+        np.float64(x)
