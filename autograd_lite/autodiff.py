@@ -18,7 +18,7 @@ import warnings
 import weakref
 from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator, nullcontext
-from typing import Any, Literal, overload
+from typing import Any, Literal, NoReturn, overload
 
 from autograd_lite import value as _value
 from autograd_lite.ops import OPS
@@ -219,6 +219,8 @@ def backpropagate(
         raise TypeError(
             f"backward(gradient={gradient!r}): the root's gradient must be a real number"
         )
+    if not _is_number(root.data):  # name the leaf it came from, if a leaf's was assigned
+        _bad_data(next((n for n in _topological_order(root) if not _is_number(n.data)), root))
     if not math.isfinite(root.data):
         _nonfinite(f"the root is {root.data}: {_first_nonfinite_value(root)}", nonfinite)
     if _on_backward is not None:
@@ -232,10 +234,21 @@ def _backpropagate(
     root: Value, gradient: float, create_graph: bool, nonfinite: NonFinite, record: Recorder | None
 ) -> list[Value]:
     order, leaves = _walk(root)
+    # A leaf's .data can be assigned anything (a check on every assignment would
+    # cost every op); one C-level sum over the leaves finds a string, None or nan
+    # put there before any gradient moves. Its slow path runs only on failure.
+    try:
+        data_sum = sum(map(_data_of, leaves))
+    except TypeError:
+        data_sum = math.nan
+    if data_sum.__class__ is not float or data_sum - data_sum != 0.0:  # slow path: look
+        _check_leaf_data(leaves, nonfinite)
     leftover = None
     last = _last_root.ref
     if last is not None and last() is root:
-        leftover = next((leaf for leaf in leaves if leaf.grad), None)
+        # Name a labelled leaf (x) where one kept a gradient, not a constant's leaf.
+        kept = [leaf for leaf in leaves if leaf.grad]
+        leftover = next((leaf for leaf in kept if leaf.label), kept[0] if kept else None)
         was = leftover.grad if leftover is not None else 0.0
     _last_root.ref = weakref.ref(root)
 
@@ -259,7 +272,10 @@ def _backpropagate(
             parent.grad += upstream * local  # the one gradient accumulation
             if record is not None:
                 record(node, parent, upstream, local, before)
-    checksum += sum(map(number_of, map(_grad_of, leaves)))
+    if create_graph:
+        checksum += sum(map(number_of, map(_grad_of, leaves)))
+    else:
+        checksum += sum(map(_grad_of, leaves))
 
     if not math.isfinite(checksum):
         _check_finite(root, nonfinite)
@@ -270,12 +286,44 @@ def _backpropagate(
             f"{number_of(was)}. Call autograd_lite.zero_grad(root) (or model.zero_grad()) before "
             "each backward() if you want fresh gradients.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # _backpropagate, backpropagate, Value.backward, the caller
         )
     return order
 
 
 _grad_of = operator.attrgetter("grad")
+_data_of = operator.attrgetter("data")
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _bad_data(node: Value) -> NoReturn:
+    """Raise the TypeError for a node whose ``.data`` was assigned a non-number."""
+    kind = "a leaf" if not node.parents else f"the {node.op} node"
+    where = f"{node.label}.data" if node.label else f"{kind}'s .data"
+    raise TypeError(
+        f"backward(): {where} is {node.data!r} ({type(node.data).__name__}), assigned after "
+        "the Value was made; a Value holds one finite real number: assign a float "
+        f"({node.label or 'x'}.data = 1.0), or make a new Value"
+    )
+
+
+def _check_leaf_data(leaves: list[Value], nonfinite: NonFinite) -> None:
+    """Name the first leaf whose ``.data`` is not a finite real number."""
+    for leaf in leaves:
+        if not _is_number(leaf.data):
+            _bad_data(leaf)
+    for leaf in leaves:
+        if not math.isfinite(leaf.data):
+            name = repr(leaf.label) if leaf.label else "a leaf"
+            _nonfinite(
+                f"{name} holds {leaf.data!r}: its .data was set to a non-finite number, "
+                "which makes every gradient that touches it meaningless; assign a finite float",
+                nonfinite,
+            )
+            return
 
 
 def _both(first: Recorder | None, second: Recorder | None) -> Recorder | None:

@@ -98,6 +98,8 @@ def _unary_method(op: Op, doc: str = "") -> Callable[[Value], Value]:
                 node.parents = node.local_grads = ()
         except (ValueError, OverflowError, ZeroDivisionError) as error:
             raise _domain_error(op, error, a) from None
+        except TypeError:  # .data was assigned something that is not a number
+            raise _data_error(op, self) from None
         if _on_new_node is not None:
             _on_new_node(node)
         return node
@@ -140,6 +142,8 @@ def _binary_method(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
                 node.parents = node.local_grads = ()
         except (ValueError, OverflowError, ZeroDivisionError) as error:
             raise _domain_error(op, error, a, b) from None
+        except TypeError:  # .data was assigned something that is not a number
+            raise _data_error(op, x, y) from None
         if _on_new_node is not None:
             _on_new_node(node)
         return node
@@ -342,6 +346,8 @@ def _with_constant(op: Op, x: Value, c: Any) -> Value:
             node = _node(out, "", (), (), None)
     except (ValueError, OverflowError, ZeroDivisionError) as error:
         raise _domain_error(op, error, a, c=c) from None
+    except TypeError:  # .data was assigned something that is not a number
+        raise _data_error(op, x, c=c) from None
     if _on_new_node is not None:
         _on_new_node(node)
     return node
@@ -419,6 +425,21 @@ def _number_hint(x: Value, call: str) -> str:
         f"(math.sin({name}) and math.exp({name}) do this too): use the Value's own methods, "
         f"{name}.sin(), {name}.exp(), {name}.log(), {name}.tanh() ..., to keep the gradient, "
         f"or {name}.data for the plain float"
+    )
+
+
+def _data_error(op: Op, *operands: Value, c: float | None = None) -> TypeError:
+    """The error for an op whose operand's ``.data`` was assigned a non-number."""
+    bad = next(
+        (v for v in operands if isinstance(v.data, bool) or not isinstance(v.data, numbers.Real)),
+        operands[0],
+    )
+    names = [v.label or repr(v.data) for v in operands] + [""]
+    where = f"{bad.label}.data" if bad.label else "an operand's .data"
+    return TypeError(
+        f"{op.describe(names[0], names[1], repr(c))}: {where} is {bad.data!r} "
+        f"({type(bad.data).__name__}), assigned after the Value was made; a Value holds one "
+        f"finite real number: assign a float ({bad.label or 'x'}.data = 1.0), or make a new Value"
     )
 
 
