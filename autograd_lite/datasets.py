@@ -20,6 +20,7 @@ from typing import TypeVar
 from autograd_lite._helpers import is_whole, linspace
 
 __all__ = [
+    "MAX_SAMPLES",
     "blobs",
     "circles",
     "digits",
@@ -29,6 +30,13 @@ __all__ = [
     "worked_example",
     "xor",
 ]
+
+#: The most samples a generator makes in one call. A million 2-D samples take about
+#: 0.4 GB of Python lists and 12 s to generate, and far longer to train on with a
+#: scalar engine; a count beyond this is almost always a typo (1000000000 for 1000).
+#: Raise it, or set it to None for no limit, if you really want more (as Pillow's
+#: ``Image.MAX_IMAGE_PIXELS`` guards against decompression bombs).
+MAX_SAMPLES: int | None = 1_000_000
 
 Samples = list[list[float]]
 Labels = list[int]
@@ -166,6 +174,8 @@ def blobs(
     if isinstance(centers, int) and not isinstance(centers, bool):
         if centers < 1:
             raise ValueError(f"blobs: centers must be >= 1, got {centers}")
+        if n < centers:  # before drawing them: centers=10**9 would fill the memory first
+            raise ValueError(f"blobs: n={n} points cannot cover {centers} centres")
         points = [[rng.uniform(-10.0, 10.0), rng.uniform(-10.0, 10.0)] for _ in range(centers)]
     elif isinstance(centers, Sequence) and centers:
         points = [[float(c) for c in centre] for centre in centers]
@@ -261,6 +271,12 @@ def digits() -> tuple[Samples, Labels]:
 def _check_size(n: int, minimum: int, where: str) -> None:
     if not is_whole(n) or n < minimum:
         raise ValueError(f"{where}: n must be an int >= {minimum}, got {n!r}")
+    if MAX_SAMPLES is not None and n > MAX_SAMPLES:
+        raise ValueError(
+            f"{where}: n={n:,} is more than the limit of {MAX_SAMPLES:,} samples (a million "
+            "take about 0.4 GB and 12 s in pure Python); for more, raise "
+            "autograd_lite.datasets.MAX_SAMPLES (None: no limit)"
+        )
 
 
 def _rng(seed: int, spread: float, where: str) -> random.Random:

@@ -171,3 +171,61 @@ def test_digits_without_scikit_learn_names_the_extra(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # import fails as if absent
     with pytest.raises(ImportError, match=r"autograd-lite\[digits\]"):
         datasets.digits()
+
+
+# -- limits (issue 19: `train moons --samples 1000000000` grew past 4.9 GB in 25 s) ----------
+
+
+class _NoRandom:
+    """Stands in for random.Random: any draw means the generator started the work."""
+
+    def __init__(self, seed: int) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"random.{name} was called: the data set was being generated")
+
+
+def _no_linspace(*args: Any) -> list[float]:
+    raise AssertionError("linspace was called: the data set was being generated")
+
+
+class _NoTrigonometry:
+    """``math`` without sin and cos: computing a point means the work started."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("sin", "cos"):
+            raise AssertionError(f"math.{name} was called: the data set was being generated")
+        return getattr(math, name)
+
+
+@pytest.mark.parametrize(
+    "make", [datasets.moons, datasets.circles, datasets.spirals, datasets.blobs]
+)
+def test_a_billion_samples_are_refused_before_any_work(
+    make: Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(datasets.random, "Random", _NoRandom)
+    monkeypatch.setattr(datasets, "linspace", _no_linspace)
+    monkeypatch.setattr(datasets, "math", _NoTrigonometry())
+    with pytest.raises(ValueError, match="n=1,000,000,000 is more than the limit of 1,000,000"):
+        make(1_000_000_000)
+
+
+def test_the_sample_limit_can_be_raised_or_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(datasets, "MAX_SAMPLES", 20)
+    assert len(datasets.moons(20)[0]) == 20
+    with pytest.raises(ValueError, match=r"raise autograd_lite\.datasets\.MAX_SAMPLES"):
+        datasets.moons(21)
+    monkeypatch.setattr(datasets, "MAX_SAMPLES", None)
+    assert len(datasets.spirals(21)[0]) == 21
+
+
+def test_blobs_refuses_more_centres_than_points_before_drawing_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # centers=10**9 used to draw a billion centres before noticing that 10 points cannot
+    # cover them.
+    monkeypatch.setattr(datasets.random, "Random", _NoRandom)
+    with pytest.raises(ValueError, match="n=10 points cannot cover 1000000000 centres"):
+        datasets.blobs(10, centers=10**9)
