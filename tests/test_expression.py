@@ -27,6 +27,7 @@ from autograd_lite.expression import (
     MAX_LENGTH,
     EvaluationError,
     ExpressionError,
+    lookalike_note,
     name_is_valid,
     normalize_name,
     parse,
@@ -579,6 +580,67 @@ def test_a_value_for_an_unused_name_is_an_error() -> None:
         ExpressionError, match="a value is given for y, which the expression does not use"
     ):
         parse("x").evaluate({"x": 1.0, "y": 2.0})
+
+
+# -- letters that look alike (issue 19: "x=3 is given but not used (its variables: х)") -----
+
+CYRILLIC_HA = "\u0445"  # х
+GREEK_OMICRON = "\u03bf"  # ο
+CYRILLIC_O = "\u043e"  # о
+
+
+@pytest.mark.parametrize(
+    ("text", "given", "fragment"),
+    [
+        (
+            f"{CYRILLIC_HA}*2",
+            "x",
+            f"variable '{CYRILLIC_HA}' contains U+0445 CYRILLIC SMALL LETTER HA, which looks "
+            "like Latin 'x'",
+        ),
+        (
+            f"{GREEK_OMICRON} + 1",
+            "o",
+            f"variable '{GREEK_OMICRON}' contains U+03BF GREEK SMALL LETTER OMICRON, which "
+            "looks like Latin 'o'",
+        ),
+        (
+            "x*2",
+            CYRILLIC_HA,
+            f"the given name '{CYRILLIC_HA}' contains U+0445 CYRILLIC SMALL LETTER HA",
+        ),
+        (
+            f"w{CYRILLIC_O}rd + 1",
+            f"w{GREEK_OMICRON}rd",
+            "U+043E CYRILLIC SMALL LETTER O, which looks like Latin 'o'; the given name "
+            f"'w{GREEK_OMICRON}rd' contains U+03BF GREEK SMALL LETTER OMICRON",
+        ),
+    ],
+)
+def test_an_unused_name_that_looks_like_a_variable_says_which_letter_differs(
+    text: str, given: str, fragment: str
+) -> None:
+    with pytest.raises(ExpressionError, match="does not use") as caught:
+        parse(text).evaluate({given: 3.0})
+    assert fragment in caught.value.message
+    assert caught.value.message.endswith("type the same letters in both places")
+
+
+@pytest.mark.parametrize("text", ["\uff58*2", "\U0001d465*2"])  # fullwidth x, mathematical x
+def test_fullwidth_and_mathematical_letters_are_the_latin_variable(text: str) -> None:
+    # Python's parser folds them (NFKC) into plain x, so they are no riddle: x=3 fits.
+    f = parse(text)
+    assert f.variables == ("x",)
+    assert f.evaluate({"x": 3.0}).data == 6.0
+    assert f.evaluate({normalize_name("\uff58"): 3.0}).data == 6.0
+
+
+def test_names_that_do_not_look_alike_get_no_note() -> None:
+    assert lookalike_note("x", ["y", "\u0436"]) == ""  # ж looks like no Latin letter
+    assert lookalike_note("x", ["x"]) == ""
+    with pytest.raises(ExpressionError) as caught:
+        parse("y").evaluate({"x": 1.0})
+    assert caught.value.message.endswith("(its variables: y)")
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, "2", None, True])
