@@ -320,8 +320,9 @@ def _check_leaf_data(leaves: list[Value], nonfinite: NonFinite) -> None:
             name = repr(leaf.label) if leaf.label else "a leaf"
             _nonfinite(
                 f"{name} holds {leaf.data!r}: its .data was set to a non-finite number, "
-                "which makes every gradient that touches it meaningless; assign a finite float",
+                "which makes every gradient that touches it meaningless",
                 nonfinite,
+                "Assign it a finite float",
             )
             return
 
@@ -360,11 +361,12 @@ def _local_grads_as_values(node: Value) -> tuple[Any, ...]:
     return op.rule(VALUE_MATH, *node.parents, node)
 
 
-def _nonfinite(message: str, mode: NonFinite) -> None:
-    text = (
-        f"backward(): {message}. Check the inputs' range (an overflow such as "
-        "1e200 * 1e200), or pass nonfinite='warn' to carry on."
-    )
+def _nonfinite(
+    message: str,
+    mode: NonFinite,
+    advice: str = "Check the inputs' range (an overflow such as 1e200 * 1e200)",
+) -> None:
+    text = f"backward(): {message}. {advice}, or pass nonfinite='warn' to carry on."
     if mode == "raise":
         raise FloatingPointError(text)
     warnings.warn(text, RuntimeWarning, stacklevel=4)
