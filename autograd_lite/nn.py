@@ -42,12 +42,19 @@ import json
 import math
 import os
 import random
+import types
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
+from typing import Any, ClassVar, Literal, NamedTuple, TypeVar, cast, overload
 
 from autograd_lite import torch_bridge
-from autograd_lite._helpers import is_real, is_whole, modes_restored, sum_values
+from autograd_lite._helpers import (
+    is_real,
+    is_whole,
+    modes_restored,
+    sum_values,
+    write_atomically,
+)
 from autograd_lite.autodiff import graph_building, no_grad
 from autograd_lite.jit import JitError, is_tracing
 from autograd_lite.ops import OPS
@@ -71,6 +78,7 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "Tanh",
+    "load",
 ]
 
 #: The activations a neuron can apply to its weighted sum.
@@ -100,6 +108,34 @@ _CHECKPOINT_FORMAT = "autograd_lite.checkpoint"
 _CHECKPOINT_VERSION = 1
 
 _M = TypeVar("_M", bound="Module")
+
+#: BatchNorm's defaults (PyTorch's BatchNorm1d's); checkpoints record others only.
+_NORM_DEFAULTS = {"momentum": 0.1, "eps": 1e-5}
+
+
+_Path = str | os.PathLike[str]
+
+
+class _Load:
+    """``load`` as a class and as a model method, told apart by how it is reached:
+    ``MLP.load(path)`` builds a new MLP from the file (``_load_new``), and
+    ``model.load(path)`` reads the file's parameters into ``model`` (``_load_into``)."""
+
+    @overload
+    def __get__(self, model: None, owner: type[_M]) -> Callable[[_Path], _M]: ...
+
+    @overload
+    def __get__(
+        self, model: Module, owner: type[Module] | None = None
+    ) -> Callable[[_Path], None]: ...
+
+    def __get__(
+        self, model: Module | None, owner: type[Module] | None = None
+    ) -> Callable[[_Path], Any]:
+        if model is None:
+            assert owner is not None  # reached through a class
+            return types.MethodType(_load_new, owner)
+        return types.MethodType(_load_into, model)
 
 
 class Module(ABC):
@@ -272,59 +308,30 @@ class Module(ABC):
         return []
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the architecture and parameters to ``path`` as JSON (never pickle).
+        """Write the architecture and parameters to ``path`` as JSON (never pickle),
+        whole or not at all.
 
-        Floats are written with ``repr`` precision, so ``load`` restores them
-        bit for bit.
+        The checkpoint is built, serialised and checked in full first: a
+        parameter that is not a finite number (training diverged) raises one
+        ValueError naming it, and nothing is written. Only then is the file
+        replaced, atomically (a temporary file in the same folder, fsync,
+        ``os.replace``): a full disk or an unwritable folder raises OSError and
+        leaves the file that was there byte for byte. Floats are written with
+        ``repr`` precision, so loading restores them bit for bit.
         """
-        document = {
-            "format": _CHECKPOINT_FORMAT,
-            "version": _CHECKPOINT_VERSION,
-            "model": self.config(),
-            "parameters": self.state_dict(),
-        }
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(document, f, indent=1, allow_nan=False)
-            f.write("\n")
+        write_atomically(path, _checkpoint_text(self, f"save({str(path)!r})"))
 
-    def load(self, path: str | os.PathLike[str]) -> None:
-        """Read parameters written by ``save`` into this model.
+    load = _Load()
+    """Read a checkpoint written by ``save``, on a class or on a model.
 
-        Raises ValueError, leaving the model unchanged, when the file is not an
-        autograd_lite checkpoint, was saved from a different architecture, or
-        holds non-numeric or non-finite values.
-        """
-        with open(path, encoding="utf-8") as f:
-            try:
-                document = json.load(f)
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                raise ValueError(
-                    f"load({str(path)!r}): not valid JSON (is it a checkpoint written by "
-                    f"Module.save?): {error}"
-                ) from None
-            except RecursionError:  # brackets nested deeper than the decoder recurses
-                raise ValueError(
-                    f"load({str(path)!r}): not a checkpoint written by Module.save: its JSON "
-                    "is nested far deeper than a checkpoint ever is"
-                ) from None
-        if not isinstance(document, dict) or document.get("format") != _CHECKPOINT_FORMAT:
-            raise ValueError(
-                f"load({str(path)!r}): not an autograd_lite checkpoint (written by Module.save)"
-            )
-        if document.get("version") != _CHECKPOINT_VERSION:
-            raise ValueError(
-                f"load({str(path)!r}): checkpoint version {document.get('version')!r} is not "
-                f"supported (this autograd_lite reads version {_CHECKPOINT_VERSION})"
-            )
-        if document.get("model") != self.config():
-            raise ValueError(
-                f"load({str(path)!r}): the file holds a {_describe_config(document.get('model'))}, "
-                f"but this model is {self!r}; build that architecture, then load"
-            )
-        parameters = document.get("parameters")
-        if not isinstance(parameters, dict):
-            raise ValueError(f"load({str(path)!r}): the checkpoint has no 'parameters' mapping")
-        self.load_state_dict(parameters)
+    ``MLP.load(path)`` (on the class) builds a new MLP from the file, its
+    architecture and parameters, and refuses a file that holds another kind of
+    model (``nn.load(path)`` takes any). ``model.load(path)`` (on a model)
+    reads the parameters into this model, whose architecture must be the
+    file's. Either raises ValueError, leaving any model unchanged, when the
+    file is not an autograd_lite checkpoint, describes what cannot be built,
+    or holds values that are not finite real numbers.
+    """
 
     def _label(self, prefix: str) -> None:
         """Name every parameter and buffer after its place in the model (drawings show it)."""
@@ -833,6 +840,10 @@ class MLP(Module):
         }
         # Only when used, so checkpoints of plain MLPs look as they always did.
         config.update(self._remedies())
+        if any(map(_norm_settings, self.norms)):  # set by hand or by from_torch
+            config["norm_settings"] = [
+                {"momentum": norm.momentum, "eps": norm.eps} for norm in self.norms
+            ]
         return config
 
     def _remedies(self) -> dict[str, Any]:
@@ -1154,15 +1165,7 @@ class BatchNorm(Module):
 
     def __init__(self, n_features: int, *, momentum: float = 0.1, eps: float = 1e-5) -> None:
         _check_count(n_features, "BatchNorm: n_features")
-        for name, number in (("momentum", momentum), ("eps", eps)):
-            if isinstance(number, bool) or not isinstance(number, (int, float)):
-                raise TypeError(f"BatchNorm: {name} must be a number, got {number!r}")
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"BatchNorm: momentum={momentum!r} must be in [0, 1] (PyTorch: 0.1)")
-        if not (math.isfinite(eps) and eps > 0.0):
-            raise ValueError(f"BatchNorm: eps={eps!r} must be > 0 (it keeps sqrt(var + eps) > 0)")
-        self.momentum = float(momentum)
-        self.eps = float(eps)
+        self.momentum, self.eps = _checked_norm_settings(momentum, eps)
         self.gamma = [Value(1.0) for _ in range(n_features)]
         self.beta = [Value(0.0) for _ in range(n_features)]
         self.running_mean = [Value(0.0) for _ in range(n_features)]
@@ -1253,10 +1256,13 @@ class BatchNorm(Module):
         return list(self.running_var)
 
     def config(self) -> dict[str, Any]:
-        return {"type": "BatchNorm", "n_features": self.n_inputs}
+        # momentum and eps only when they are not the defaults, so checkpoints
+        # written before they were recorded still describe the same model.
+        return {"type": "BatchNorm", "n_features": self.n_inputs, **_norm_settings(self)}
 
     def __repr__(self) -> str:
-        return f"BatchNorm({self.n_inputs})"
+        settings = "".join(f", {k}={v!r}" for k, v in _norm_settings(self).items())
+        return f"BatchNorm({self.n_inputs}{settings})"
 
 
 class Residual(Module):
@@ -1324,6 +1330,381 @@ class Residual(Module):
 
     def __repr__(self) -> str:
         return f"Residual({self.module!r})"
+
+
+# -- checkpoints: writing, reading, and rebuilding a model from one ------------------------
+
+#: How deep nn.load rebuilds modules inside modules; a real network is far shallower,
+#: and the limit keeps a hostile file from exhausting Python's recursion.
+_MAX_DEPTH = 100
+
+
+def load(path: str | os.PathLike[str]) -> Module:
+    """Build the model saved in ``path`` (by ``Module.save``): its architecture,
+    parameters and buffers, whatever kind of module it is.
+
+    ``MLP.load(path)`` does the same and also checks that the file holds an
+    MLP (``Sequential.load``, ``Layer.load`` ... likewise). The model starts
+    in training mode, as a new model does, and dropout draws fresh masks.
+    Anything the file does not describe exactly (another kind of model, an
+    unknown module, bad settings, parameters that do not fit) raises
+    ValueError, and an OSError comes through when the file cannot be read.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+        >>> model = MLP(2, [3, 1], batch_norm=True, seed=0)
+        >>> model.save(path)
+        >>> load(path)
+        MLP(2, [3, 1], activation='relu', output_activation='linear', batch_norm=True)
+        >>> MLP.load(path).state_dict() == model.state_dict()
+        True
+        >>> Layer.load(path)
+        Traceback (most recent call last):
+        ...
+        ValueError: Layer.load(...): the file holds an MLP, not a Layer; ...
+    """
+    return _built_from_file(path, f"nn.load({str(path)!r})", None)
+
+
+def _load_new(cls: type[_M], path: _Path) -> _M:
+    """``cls.load(path)``: a new model of class ``cls`` built from the checkpoint in
+    ``path`` (see ``nn.load``); ValueError when the file holds another class."""
+    return cast("_M", _built_from_file(path, f"{cls.__name__}.load({str(path)!r})", cls))
+
+
+def _built_from_file(path: _Path, where: str, cls: type[Module] | None) -> Module:
+    """The model saved in ``path``, refused unless it is a ``cls`` (any module for None)."""
+    document = _read_checkpoint(path, where)
+    config = document.get("model")
+    kind = _kind(config, where)
+    if cls is not None and not issubclass(kind, cls):
+        raise ValueError(
+            f"{where}: the file holds {_a(kind.__name__)}, not {_a(cls.__name__)}; load it "
+            f"with nn.load(path) (or {kind.__name__}.load(path))"
+        )
+    parameters = _parameters(document, where)
+    # A model far larger than the values in the file is refused before it is built
+    # (layer_sizes=[10**9] would fill the memory); one about the file's size is built,
+    # so that load_state_dict can name the values that are missing.
+    size, held = _state_size(config, where, 0), len(parameters)
+    if size > 2 * held + 1000:
+        raise ValueError(
+            f"{where}: the file describes {_a(_describe_config(config))} with {size} "
+            f"parameters and buffers, but holds {held} values; it was edited or is corrupt"
+        )
+    model = _build(config, where, 0)
+    if model.config() != config:
+        raise ValueError(
+            f"{where}: the file's {_describe_config(config)} is not what Module.save writes "
+            f"for the model it describes ({_describe_config(model.config())}); it was edited "
+            "by hand: write the settings as save does, or build the model and call model.load"
+        )
+    expected = [name for name, _ in model._named_state()]
+    missing = [name for name in expected if name not in parameters]
+    unexpected = sorted(set(parameters) - set(expected))
+    if missing or unexpected:
+        parts = [f"missing {_some(missing)}"] if missing else []
+        parts += [f"unexpected {_some(unexpected)}"] if unexpected else []
+        raise ValueError(
+            f"{where}: the file's parameters do not fit the {_describe_config(config)} it "
+            f"describes: {'; '.join(parts)}; the file was edited or is corrupt"
+        )
+    model.load_state_dict(parameters)
+    return model
+
+
+def _load_into(model: Module, path: _Path) -> None:
+    """``model.load(path)``: read parameters written by ``save`` into this model.
+
+    Raises ValueError, leaving the model unchanged, when the file is not an
+    autograd_lite checkpoint, was saved from a different architecture, or
+    holds non-numeric or non-finite values.
+    """
+    where = f"load({str(path)!r})"
+    document = _read_checkpoint(path, where)
+    if document.get("model") != model.config():
+        raise ValueError(
+            f"{where}: the file holds a {_describe_config(document.get('model'))}, "
+            f"but this model is {model!r}; build that architecture, then load (or let "
+            f"{type(model).__name__}.load(path) build it)"
+        )
+    model.load_state_dict(_parameters(document, where))
+
+
+def _checkpoint_text(model: Module, where: str) -> str:
+    """``model``'s checkpoint as JSON text, checked in full: what ``save`` writes."""
+    buffers = {v for _, v in model.named_buffers()}
+    state: dict[str, float] = {}
+    bad: list[tuple[str, Value]] = []
+    for name, p in model._named_state():
+        if name in state:
+            raise ValueError(
+                f"{where}: two parameters of {model!r} are named {name!r}, so a checkpoint "
+                "would keep only one of them; give each its own name in named_parameters()"
+            )
+        number = _float_or_none(p.data)
+        state[name] = 0.0 if number is None else number
+        if number is None or not math.isfinite(number):
+            bad.append((name, p))
+    if bad:
+        name, p = bad[0]
+        kind = "buffer" if p in buffers else "parameter"
+        label = f" (labelled {p.label!r})" if p.label and p.label != name else ""
+        data = p.data
+        what = f"is {_short(data)}" if is_real(data) else f"is {type(data).__name__} {_short(data)}"
+        others = len(bad) - 1
+        more = (
+            (f", and {others} more {'is not a finite number' if others == 1 else 'are not either'}")
+            if others
+            else ""
+        )
+        raise ValueError(
+            f"{where}: {kind} {name!r}{label} {what}{more}. A checkpoint holds finite numbers "
+            "only, so nothing was written (a file already there is unchanged). If training "
+            f"diverged, reload the last good checkpoint ({type(model).__name__}.load(path)) "
+            "and train again with a lower learning rate (or clip the gradients)"
+        )
+    config = model.config()
+    document = {
+        "format": _CHECKPOINT_FORMAT,
+        "version": _CHECKPOINT_VERSION,
+        "model": config,
+        "parameters": state,
+    }
+    try:
+        text = json.dumps(document, indent=1, allow_nan=False) + "\n"
+    except (TypeError, ValueError) as error:  # the parameters are finite floats by now
+        raise ValueError(
+            f"{where}: {type(model).__name__}.config() returns {_short(config)}, which JSON "
+            f"cannot hold ({error}); return only dicts with str keys, lists, strings, finite "
+            "numbers, bools and None"
+        ) from None
+    if json.loads(text) != document:
+        raise ValueError(
+            f"{where}: {type(model).__name__}.config() returns {_short(config)}, which does "
+            "not read back the same from JSON (a tuple becomes a list, an int key a string), "
+            "so load could not recognise the model; return lists and str keys"
+        )
+    return text
+
+
+def _float_or_none(data: Any) -> float | None:
+    """``data`` as a float (inf for an int too large for one); None if not a number."""
+    if not is_real(data):
+        return None
+    try:
+        return float(data)
+    except OverflowError:
+        return math.inf
+
+
+class _DuplicateKeyError(ValueError):
+    """A JSON object with the same key twice (json keeps the last without a word)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key that appears twice."""
+    found: dict[str, Any] = {}
+    for key, item in pairs:
+        if key in found:
+            raise _DuplicateKeyError(key)
+        found[key] = item
+    return found
+
+
+def _read_checkpoint(path: _Path, where: str) -> dict[str, Any]:
+    """The JSON document in ``path``, if it is a checkpoint of a version we read."""
+    with open(path, encoding="utf-8") as f:
+        try:
+            document = json.load(f, object_pairs_hook=_unique_keys)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ValueError(
+                f"{where}: not valid JSON (is it a checkpoint written by Module.save?): {error}"
+            ) from None
+        except RecursionError:  # brackets nested deeper than the decoder recurses
+            raise ValueError(
+                f"{where}: not a checkpoint written by Module.save: its JSON is nested far "
+                "deeper than a checkpoint ever is"
+            ) from None
+        except _DuplicateKeyError as error:
+            raise ValueError(
+                f"{where}: the key {str(error)!r} appears twice in one object, and only one of "
+                "the two could be read; Module.save never writes that: the file was edited"
+            ) from None
+        except ValueError:  # an integer of more digits than Python converts (4300)
+            raise ValueError(
+                f"{where}: not a checkpoint written by Module.save: it holds an integer of "
+                "thousands of digits, which no parameter needs (a float holds at most about "
+                "1.8e308); the file was edited or is corrupt"
+            ) from None
+    if not isinstance(document, dict) or document.get("format") != _CHECKPOINT_FORMAT:
+        raise ValueError(f"{where}: not an autograd_lite checkpoint (written by Module.save)")
+    if document.get("version") != _CHECKPOINT_VERSION:
+        raise ValueError(
+            f"{where}: checkpoint version {_short(document.get('version'))} is not "
+            f"supported (this autograd_lite reads version {_CHECKPOINT_VERSION})"
+        )
+    return document
+
+
+def _parameters(document: dict[str, Any], where: str) -> dict[str, Any]:
+    parameters = document.get("parameters")
+    if not isinstance(parameters, dict):
+        raise ValueError(f"{where}: the checkpoint has no 'parameters' mapping")
+    return parameters
+
+
+#: What nn.load can rebuild: each kind's class, and its settings (required, optional).
+_KINDS: dict[str, tuple[type[Module], tuple[str, ...], tuple[str, ...]]] = {
+    "MLP": (
+        MLP,
+        ("n_inputs", "layer_sizes", "activation", "output_activation"),
+        ("dropout", "batch_norm", "residual", "norm_settings"),
+    ),
+    "Sequential": (Sequential, ("modules",), ()),
+    "Layer": (Layer, ("n_inputs", "n_outputs", "activation"), ()),
+    "Neuron": (Neuron, ("n_inputs", "activation"), ()),
+    "ReLU": (ReLU, (), ()),
+    "Tanh": (Tanh, (), ()),
+    "Sigmoid": (Sigmoid, (), ()),
+    "Dropout": (Dropout, ("p",), ()),
+    "BatchNorm": (BatchNorm, ("n_features",), ("momentum", "eps")),
+    "Residual": (Residual, ("module",), ()),
+}
+
+
+def _kind(config: Any, where: str) -> type[Module]:
+    """The class a module's config names, once its settings are the ones it takes."""
+    if not isinstance(config, dict) or not isinstance(config.get("type"), str):
+        raise ValueError(
+            f"{where}: the file does not describe a model (expected a mapping with a 'type', "
+            f"got {_short(config)}); was it written by Module.save?"
+        )
+    name = config["type"]
+    if name not in _KINDS:
+        raise ValueError(
+            f"{where}: the file holds {_a(_short(name))} module, which nn.load cannot rebuild "
+            f"(it rebuilds {', '.join(_KINDS)}); build the model in code and call "
+            "model.load(path) on it"
+        )
+    kind, required, optional = _KINDS[name]
+    missing = [key for key in required if key not in config]
+    unknown = [key for key in config if key != "type" and key not in required + optional]
+    if missing or unknown:
+        parts = [f"no {key!r}" for key in missing] + [f"an unknown {_short(k)}" for k in unknown]
+        raise ValueError(
+            f"{where}: the {name} in the file has {' and '.join(parts)} ({_a(name)} is described "
+            f"by {', '.join(required + optional) or 'its type alone'}); the file was edited"
+        )
+    return kind
+
+
+def _state_size(config: Any, where: str, depth: int) -> int:
+    """How many parameters and buffers ``config`` describes, without building it
+    (0 for what ``_build`` will refuse), so a file cannot make nn.load build a
+    model far larger than the values it holds."""
+    if depth > _MAX_DEPTH:
+        raise ValueError(
+            f"{where}: the file nests modules more than {_MAX_DEPTH} deep, deeper than "
+            "nn.load rebuilds; build the model in code and call model.load(path) on it"
+        )
+    if not isinstance(config, dict):
+        return 0
+    name = config.get("type")
+    if name in ("Sequential", "Residual"):
+        parts = config.get("modules") if name == "Sequential" else [config.get("module")]
+        if not isinstance(parts, list):
+            return 0
+        return sum(_state_size(part, where, depth + 1) for part in parts)
+    layer_sizes = config.get("layer_sizes")
+    sizes = _whole_numbers(
+        [config.get("n_inputs"), *(layer_sizes if isinstance(layer_sizes, list) else [None])]
+        if name == "MLP"
+        else [config.get(key) for key in ("n_inputs", "n_outputs", "n_features") if key in config]
+    )
+    if not sizes:
+        return 0
+    if name == "MLP":
+        weights = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))
+        return weights + (4 * sum(sizes[1:-1]) if config.get("batch_norm") is True else 0)
+    if name == "Layer" and len(sizes) == 2:
+        return (sizes[0] + 1) * sizes[1]
+    if name == "Neuron":
+        return sizes[0] + 1
+    return 4 * sizes[0] if name == "BatchNorm" else 0
+
+
+def _whole_numbers(items: Any) -> list[int]:
+    """``items`` when it is a list of ints, else empty."""
+    if not isinstance(items, list) or not all(is_whole(n) for n in items):
+        return []
+    return items
+
+
+def _build(config: Any, where: str, depth: int) -> Module:
+    """A new module as ``config`` describes it (its parameters still to be loaded).
+
+    Seeds are fixed, so building never draws from the global ``random``."""
+    kind = _kind(config, where)
+    name = config["type"]
+    if name == "Sequential" and not (isinstance(config["modules"], list) and config["modules"]):
+        raise ValueError(f"{where}: the Sequential in the file has no list of modules")
+    parts = (
+        [_build(c, where, depth + 1) for c in config["modules"]]
+        if name == "Sequential"
+        else [_build(config["module"], where, depth + 1)]
+        if name == "Residual"
+        else []
+    )
+    try:
+        return _construct(kind, config, parts)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{where}: the file's {_describe_config(config)} cannot be built: {error}"
+        ) from None
+
+
+def _construct(kind: type[Module], config: dict[str, Any], parts: list[Module]) -> Module:
+    """Call ``kind``'s constructor with the settings in ``config``."""
+    if kind is MLP:
+        model = MLP(
+            config["n_inputs"],
+            config["layer_sizes"],
+            config["activation"],
+            config["output_activation"],
+            seed=0,
+            dropout=config.get("dropout", 0.0),
+            batch_norm=config.get("batch_norm", False),
+            residual=config.get("residual", False),
+        )
+        settings = config.get("norm_settings", [{}] * len(model.norms))
+        if not (isinstance(settings, list) and len(settings) == len(model.norms)):
+            raise ValueError(f"norm_settings must be a list of {len(model.norms)} mappings")
+        for norm, setting in zip(model.norms, settings, strict=True):
+            if not isinstance(setting, dict) or set(setting) - set(_NORM_DEFAULTS):
+                raise ValueError(f"norm_settings holds {_short(setting)}, not momentum and eps")
+            norm.momentum, norm.eps = _checked_norm_settings(**{**_NORM_DEFAULTS, **setting})
+        return model
+    if kind is Sequential:
+        return Sequential(*parts)
+    if kind is Residual:
+        return Residual(parts[0])
+    if kind is Layer:
+        return Layer(config["n_inputs"], config["n_outputs"], config["activation"], seed=0)
+    if kind is Neuron:
+        return Neuron(config["n_inputs"], config["activation"], seed=0)
+    if kind is Dropout:
+        return Dropout(config["p"], seed=0)
+    if kind is BatchNorm:
+        settings = {**_NORM_DEFAULTS, **{k: config[k] for k in _NORM_DEFAULTS if k in config}}
+        return BatchNorm(config["n_features"], **settings)
+    return kind()  # the activations take no settings
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its article: an MLP, a Layer."""
+    return f"{'an' if noun.startswith('MLP') or noun[:1] in 'AEIOU' else 'a'} {noun}"
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -1439,11 +1820,49 @@ def _check_init(init: Any) -> Init:
 
 def _checked_number(v: Any, where: str) -> float:
     if not is_real(v):
-        raise ValueError(f"{where}: expected a real number, got {type(v).__name__} {v!r}")
-    number = float(v)
+        raise ValueError(f"{where}: expected a real number, got {type(v).__name__} {_short(v)}")
+    try:
+        number = float(v)
+    except OverflowError:  # an int such as 10**400
+        raise ValueError(
+            f"{where}: {_short(v)} is too large for a float (whose largest is about 1.8e308); "
+            "parameters must be finite numbers"
+        ) from None
     if not math.isfinite(number):
-        raise ValueError(f"{where}: {number} is not finite; parameters must be finite numbers")
+        beyond = " (a number beyond about 1.8e308, such as 1e999, reads as inf)"
+        raise ValueError(
+            f"{where}: {number} is not finite{beyond if math.isinf(number) else ''}; "
+            "parameters must be finite numbers"
+        )
     return number
+
+
+def _short(v: Any) -> str:
+    """``repr(v)``, cut short in the middle when long (an int of 400 digits)."""
+    text = repr(v)
+    return text if len(text) <= 60 else f"{text[:25]}...{text[-25:]} ({len(text)} characters)"
+
+
+def _checked_norm_settings(momentum: Any, eps: Any) -> tuple[float, float]:
+    """Batch norm's momentum in [0, 1] and eps > 0, as floats."""
+    for name, number in (("momentum", momentum), ("eps", eps)):
+        if not is_real(number):
+            raise TypeError(f"BatchNorm: {name} must be a number, got {number!r}")
+    if not 0.0 <= momentum <= 1.0:
+        raise ValueError(f"BatchNorm: momentum={momentum!r} must be in [0, 1] (PyTorch: 0.1)")
+    if not (math.isfinite(eps) and eps > 0.0):
+        raise ValueError(f"BatchNorm: eps={eps!r} must be > 0 (it keeps sqrt(var + eps) > 0)")
+    return float(momentum), float(eps)
+
+
+def _norm_settings(norm: BatchNorm) -> dict[str, float]:
+    """A batch norm's momentum and eps where they differ from the defaults."""
+    settings = {}
+    if norm.momentum != _NORM_DEFAULTS["momentum"]:
+        settings["momentum"] = norm.momentum
+    if norm.eps != _NORM_DEFAULTS["eps"]:
+        settings["eps"] = norm.eps
+    return settings
 
 
 def _check_row(row: Any, width: int, where: str) -> None:
