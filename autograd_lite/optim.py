@@ -35,7 +35,7 @@ import math
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from autograd_lite._helpers import is_real, is_whole, number_of
 from autograd_lite.autodiff import enable_grad, gradients, is_grad_enabled
@@ -66,9 +66,14 @@ class Optimizer(ABC):
     """Base class: holds the parameters and the learning rate ``lr``.
 
     Subclasses implement ``_update()``, one update from the current ``.grad``;
-    ``step`` adds the closure. Per-parameter state (momentum buffers, moment
-    estimates) lives in lists aligned with ``params``.
+    ``step`` adds the closure and the check that no parameter becomes inf or
+    NaN. Per-parameter state (momentum buffers, moment estimates) lives in lists
+    aligned with ``params``, named in ``_STATE`` so that a refused step can put
+    it back.
     """
+
+    #: ``(attribute, what it holds)`` for each per-parameter state list.
+    _STATE: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         self.params: list[Value] = _check_params(params, type(self).__name__)
@@ -89,6 +94,11 @@ class Optimizer(ABC):
         ``step(closure)`` returns it). The closure only builds the loss: it
         must not call ``backward()`` itself, or the gradients would add up twice.
 
+        An update that would make a parameter (or the optimizer's state) inf or
+        NaN is not taken: every parameter and the state are put back as they
+        were, and ``FloatingPointError`` names the parameter, its value, its
+        gradient and ``lr``.
+
         Example:
             >>> w = Value(3.0)
             >>> loss = SGD([w], lr=0.1).step(lambda: w * w)
@@ -98,7 +108,7 @@ class Optimizer(ABC):
         loss = None if closure is None else _loss_of(closure, type(self).__name__)
         if loss is not None:
             loss.backward()
-        self._update()
+        self._guarded(self._update)
         return loss
 
     @abstractmethod
@@ -110,8 +120,72 @@ class Optimizer(ABC):
         # its number: updates never build graph.
         return [number_of(p.grad) for p in self.params]
 
+    def _guarded(self, update: Callable[[], None]) -> None:
+        """Run ``update``; undo it and raise if it made a number inf or NaN.
+
+        NOTE: the check is one sum over the new values (inf or NaN anywhere makes
+        the sum inf or NaN), so a step costs two extra passes over the
+        parameters; the culprit is looked for only when the sum is not finite
+        (a sum of large finite values can overflow: then nothing is refused).
+        """
+        params = self.params
+        before = [p.data for p in params]
+        state = [getattr(self, name) for name, _ in self._STATE]
+        saved = [list(values) for values in state]
+        count = self.step_count
+        update()
+        total = sum([p.data for p in params])  # a list: faster than a generator here
+        for values in state:
+            total += sum(values)
+        if total - total != 0.0:  # inf or nan somewhere
+            problem = self._nonfinite(before, saved)
+            if problem:
+                for p, old in zip(params, before):
+                    p.data = old
+                for values, old_values in zip(state, saved):
+                    values[:] = old_values
+                self.step_count = count
+                raise FloatingPointError(problem)
+
+    def _nonfinite(self, before: list[float], saved: list[list[float]]) -> str:
+        """What the refused step would have made inf or NaN ("" if nothing)."""
+        name = type(self).__name__
+        fix = (
+            "Lower the learning rate, or clip the gradients before the step "
+            "(optim.clip_grad_norm(params, max_norm=1.0))"
+        )
+        for i, (p, old) in enumerate(zip(self.params, before)):
+            if not math.isfinite(p.data):
+                if not math.isfinite(old):
+                    return (
+                        f"{name}.step(): parameter {_param_name(p, i)} is already {old!r} "
+                        "before the step; set it to a finite number (or rebuild the model)"
+                    )
+                return (
+                    f"{name}.step(): this update would make parameter {_param_name(p, i)} "
+                    f"{p.data!r} (it is {old!r}, its gradient {number_of(p.grad)!r}, "
+                    f"lr={self.lr!r}), so it was not taken: every parameter is as before it. " + fix
+                )
+        state = [getattr(self, attribute) for attribute, _ in self._STATE]
+        for (_, what), values, old_values in zip(self._STATE, state, saved):
+            for i, (value, old) in enumerate(zip(values, old_values)):
+                if not math.isfinite(value):
+                    p = self.params[i]
+                    return (
+                        f"{name}.step(): this update would make the {what} of parameter "
+                        f"{_param_name(p, i)} {value!r} (it is {old!r}, the parameter "
+                        f"{before[i]!r}, its gradient {number_of(p.grad)!r}, lr={self.lr!r}), "
+                        "so it was not taken: every parameter is as before it. " + fix
+                    )
+        return ""
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr!r})"
+
+
+def _param_name(p: Value, i: int) -> str:
+    """A parameter as messages name it: its label (a model's parameter name), else its index."""
+    return repr(p.label) if p.label else f"params[{i}]"
 
 
 class SGD(Optimizer):
@@ -141,23 +215,26 @@ class SGD(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         name = "SGD"
-        self.momentum = _check_nonnegative(momentum, "momentum", name)
+        self.momentum = _check_fraction(momentum, "momentum", name, one=False)
         self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", name)
-        self.dampening = _check_finite(dampening, "dampening", name)
+        self.dampening = _check_fraction(dampening, "dampening", name, one=True)
+        self.nesterov = _check_flag(nesterov, "nesterov", name)
         if nesterov and (momentum <= 0.0 or dampening != 0.0):
             raise ValueError("SGD: nesterov=True needs momentum > 0 and dampening = 0")
-        self.nesterov = nesterov
-        self._buffers: list[float | None] = [None] * len(self.params)
+        # The momentum buffers start as the first step's gradients (PyTorch's).
+        self._buffers = [0.0] * len(self.params)
+
+    _STATE = (("_buffers", "momentum buffer"),)
 
     def _update(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         buffers = self._buffers
+        first = self.step_count == 0
         for i, (p, g) in enumerate(zip(self.params, self._grads(), strict=True)):
             if wd != 0.0:
                 g = g + wd * p.data
             if mu != 0.0:
-                buf = buffers[i]
-                buf = g if buf is None else mu * buf + (1.0 - self.dampening) * g
+                buf = g if first else mu * buffers[i] + (1.0 - self.dampening) * g
                 buffers[i] = buf
                 g = g + mu * buf if self.nesterov else buf
             p.data -= lr * g
@@ -186,13 +263,19 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         name = type(self).__name__
         self.betas = _check_betas(betas, name)
-        self.eps = _check_nonnegative(eps, "eps", name)
+        self.eps = _check_positive(eps, "eps", name)
         self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", name)
-        self.amsgrad = amsgrad
+        self.amsgrad = _check_flag(amsgrad, "amsgrad", name)
         n = len(self.params)
         self._m = [0.0] * n
         self._v = [0.0] * n
         self._v_max = [0.0] * n
+
+    _STATE = (
+        ("_m", "first-moment estimate"),
+        ("_v", "second-moment estimate"),
+        ("_v_max", "largest second-moment estimate"),
+    )
 
     def _update(self) -> None:
         self.step_count += 1
@@ -251,15 +334,21 @@ class RMSprop(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         name = "RMSprop"
-        self.alpha = _check_nonnegative(alpha, "alpha", name)
-        self.eps = _check_nonnegative(eps, "eps", name)
+        self.alpha = _check_fraction(alpha, "alpha", name, one=False)
+        self.eps = _check_positive(eps, "eps", name)
         self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", name)
-        self.momentum = _check_nonnegative(momentum, "momentum", name)
-        self.centered = centered
+        self.momentum = _check_fraction(momentum, "momentum", name, one=False)
+        self.centered = _check_flag(centered, "centered", name)
         n = len(self.params)
         self._square_avg = [0.0] * n
         self._grad_avg = [0.0] * n
         self._buffers = [0.0] * n
+
+    _STATE = (
+        ("_square_avg", "average squared gradient"),
+        ("_grad_avg", "average gradient"),
+        ("_buffers", "momentum buffer"),
+    )
 
     def _update(self) -> None:
         self.step_count += 1
@@ -298,9 +387,11 @@ class Adagrad(Optimizer):
         name = "Adagrad"
         self.lr_decay = _check_nonnegative(lr_decay, "lr_decay", name)
         self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", name)
-        self.eps = _check_nonnegative(eps, "eps", name)
+        self.eps = _check_positive(eps, "eps", name)
         start = _check_nonnegative(initial_accumulator_value, "initial_accumulator_value", name)
         self._sums = [start] * len(self.params)
+
+    _STATE = (("_sums", "sum of squared gradients"),)
 
     def _update(self) -> None:
         self.step_count += 1
@@ -340,14 +431,17 @@ class Adadelta(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         name = type(self).__name__
-        self.rho = _check_finite(rho, "rho", name)
-        if not 0.0 <= self.rho <= 1.0:
-            raise ValueError(f"{name}: rho={rho!r} must be in [0, 1]")
-        self.eps = _check_nonnegative(eps, "eps", name)
+        self.rho = _check_fraction(rho, "rho", name, one=True)
+        self.eps = _check_positive(eps, "eps", name)
         self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", name)
         n = len(self.params)
         self._square_avg = [0.0] * n
         self._acc_delta = [0.0] * n
+
+    _STATE = (
+        ("_square_avg", "average squared gradient"),
+        ("_acc_delta", "average squared step"),
+    )
 
     def _update(self) -> None:
         self.step_count += 1
@@ -429,15 +523,7 @@ class Sophia(Optimizer):
         self.rho = _check_nonnegative(rho, "rho", name)
         self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", name)
         self.eps = _check_positive(eps, "eps", name)
-        if (
-            isinstance(hessian_interval, bool)
-            or not isinstance(hessian_interval, int)
-            or hessian_interval < 1
-        ):
-            raise ValueError(
-                f"Sophia: hessian_interval must be a positive int, got {hessian_interval!r}"
-            )
-        self.hessian_interval = hessian_interval
+        self.hessian_interval = _check_count(hessian_interval, "hessian_interval", name)
         if not is_whole(seed):
             raise TypeError(f"Sophia: seed must be an int, got {seed!r}")
         self._rng = random.Random(seed)
@@ -445,6 +531,8 @@ class Sophia(Optimizer):
         self._m = [0.0] * n
         #: The running estimate of the Hessian's diagonal, one number per parameter.
         self.hessian = [0.0] * n
+
+    _STATE = (("_m", "gradient average"), ("hessian", "Hessian estimate"))
 
     def step(self, closure: Callable[[], Value] | None = None) -> Value:
         """One update; ``closure()`` must build and return the loss (a Value),
@@ -455,7 +543,7 @@ class Sophia(Optimizer):
                 "function that builds the loss, e.g. opt.step(lambda: loss_of(model))"
             )
         loss = _loss_of(closure, "Sophia")
-        self._update_from(loss)
+        self._guarded(lambda: self._update_from(loss))
         return loss
 
     def _update(self) -> None:
@@ -593,9 +681,7 @@ class StepLR(LRScheduler):
     """``base_lr * gamma ** (epoch // step_size)``: times ``gamma`` every ``step_size`` epochs."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if not is_whole(step_size) or step_size < 1:
-            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
-        self.step_size = step_size
+        self.step_size = _check_count(step_size, "step_size", "StepLR")
         self.gamma = _check_nonnegative(gamma, "gamma", "StepLR")
         super().__init__(optimizer)
 
@@ -620,9 +706,7 @@ class CosineAnnealingLR(LRScheduler):
     (PyTorch's ``T_max``)."""
 
     def __init__(self, optimizer: Optimizer, t_max: int, eta_min: float = 0.0) -> None:
-        if not is_whole(t_max) or t_max < 1:
-            raise ValueError(f"CosineAnnealingLR: t_max must be a positive int, got {t_max!r}")
-        self.t_max = t_max
+        self.t_max = _check_count(t_max, "t_max", "CosineAnnealingLR")
         self.eta_min = _check_nonnegative(eta_min, "eta_min", "CosineAnnealingLR")
         super().__init__(optimizer)
 
@@ -657,9 +741,7 @@ class LinearLR(LRScheduler):
         name = "LinearLR"
         self.start_factor = _check_nonnegative(start_factor, "start_factor", name)
         self.end_factor = _check_nonnegative(end_factor, "end_factor", name)
-        if not is_whole(total_iters) or total_iters < 1:
-            raise ValueError(f"LinearLR: total_iters must be a positive int, got {total_iters!r}")
-        self.total_iters = total_iters
+        self.total_iters = _check_count(total_iters, "total_iters", name)
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
@@ -755,31 +837,53 @@ def _check_params(params: Iterable[Value], where: str) -> list[Value]:
 def _check_betas(betas: Any, where: str) -> tuple[float, float]:
     if not (isinstance(betas, tuple) and len(betas) == 2):
         raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
-    for i, beta in enumerate(betas):
-        _check_finite(beta, f"betas[{i}]", where)
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f"{where}: betas[{i}]={beta!r} must be in [0, 1)")
-    return (float(betas[0]), float(betas[1]))
+    first = _check_fraction(betas[0], "betas[0]", where, one=False)
+    return (first, _check_fraction(betas[1], "betas[1]", where, one=False))
 
 
 def _check_finite(x: Any, name: str, where: str) -> float:
-    if not is_real(x) or not math.isfinite(float(x)):
+    try:
+        value = float(x) if is_real(x) else math.nan
+    except OverflowError:  # an int such as 10**400
+        value = math.inf
+    if not math.isfinite(value):
         raise ValueError(f"{where}: {name} must be a finite number, got {x!r}")
-    return float(x)
+    return value
 
 
 def _check_nonnegative(x: Any, name: str, where: str) -> float:
     value = _check_finite(x, name, where)
     if value < 0.0:
-        raise ValueError(f"{where}: {name} must be >= 0, got {x!r}")
+        raise ValueError(f"{where}: {name} must be a finite number >= 0, got {x!r}")
     return value
 
 
 def _check_positive(x: Any, name: str, where: str) -> float:
     value = _check_finite(x, name, where)
     if value <= 0.0:
-        raise ValueError(f"{where}: {name} must be > 0, got {x!r}")
+        raise ValueError(f"{where}: {name} must be a finite number > 0, got {x!r}")
     return value
+
+
+def _check_fraction(x: Any, name: str, where: str, *, one: bool) -> float:
+    """A number in [0, 1) (a decay rate: 1 would never forget), or [0, 1] with ``one``."""
+    value = _check_finite(x, name, where)
+    if not (0.0 <= value <= 1.0 if one else 0.0 <= value < 1.0):
+        raise ValueError(f"{where}: {name} must be in [0, 1{']' if one else ')'}, got {x!r}")
+    return value
+
+
+def _check_count(n: Any, name: str, where: str) -> int:
+    """A whole number >= 1 (not a bool, not 2.0)."""
+    if not is_whole(n) or n < 1:
+        raise ValueError(f"{where}: {name} must be a whole number >= 1, got {n!r}")
+    return int(n)
+
+
+def _check_flag(flag: Any, name: str, where: str) -> bool:
+    if not isinstance(flag, bool):
+        raise TypeError(f"{where}: {name} must be True or False, got {flag!r}")
+    return flag
 
 
 def _check_positive_or_inf(x: Any) -> float:

@@ -372,27 +372,164 @@ def test_clip_grad_value_matches_torch(torch: ModuleType) -> None:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda p: optim.SGD(p, lr=0.0), ValueError, "lr must be > 0"),
-        (lambda p: optim.SGD(p, lr=-0.1), ValueError, "lr must be > 0"),
+        (lambda p: optim.SGD(p, lr=0.0), ValueError, "lr must be a finite number > 0"),
+        (lambda p: optim.SGD(p, lr=-0.1), ValueError, "lr must be a finite number > 0"),
         (lambda p: optim.Adam(p, lr=math.nan), ValueError, "lr must be a finite number"),
-        (lambda p: optim.SGD(p, lr=0.1, momentum=-1), ValueError, "momentum must be >= 0"),
+        (lambda p: optim.SGD(p, lr=0.1, momentum=-1), ValueError, r"momentum must be in \[0, 1\)"),
         (lambda p: optim.SGD(p, lr=0.1, nesterov=True), ValueError, "nesterov=True needs momentum"),
-        (lambda p: optim.Adam(p, betas=(0.9, 1.0)), ValueError, "betas\\[1\\]=1.0"),
+        (lambda p: optim.Adam(p, betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be in .*got 1.0"),
         (lambda p: optim.Adam(p, betas=0.9), ValueError, "pair"),
         (lambda p: optim.SGD([], lr=0.1), ValueError, "empty parameter list"),
         (lambda p: optim.SGD(p + p, lr=0.1), ValueError, "more than once"),
         (lambda p: optim.SGD(p[0], lr=0.1), TypeError, "single Value"),
         (lambda p: optim.SGD([1.0], lr=0.1), TypeError, "must be a Value"),
         (lambda p: optim.StepLR(optim.SGD(p, lr=0.1), step_size=0), ValueError, "step_size"),
-        (lambda p: optim.clip_grad_norm(p, -1.0), ValueError, "max_norm must be >= 0"),
+        (lambda p: optim.clip_grad_norm(p, -1.0), ValueError, "max_norm must be a finite number >= 0"),
         (lambda p: optim.clip_grad_norm(p, 1.0, norm_type=0), ValueError, "norm_type"),
-        (lambda p: optim.Sophia(p, rho=-0.04), ValueError, "rho must be >= 0, got -0.04"),
+        (lambda p: optim.Sophia(p, rho=-0.04), ValueError, "rho must be a finite number >= 0, got -0.04"),
         (lambda p: optim.Sophia(p, hessian_interval=0), ValueError, "hessian_interval"),
-        (lambda p: optim.Sophia(p, betas=(1.0, 0.9)), ValueError, "betas\\[0\\]=1.0"),
-        (lambda p: optim.Adadelta(p, rho=1.5), ValueError, "rho=1.5 must be in"),
+        (lambda p: optim.Sophia(p, betas=(1.0, 0.9)), ValueError, r"betas\[0\] must be .*got 1.0"),
+        (lambda p: optim.Adadelta(p, rho=1.5), ValueError, r"rho must be in \[0, 1\], got 1.5"),
         (lambda p: optim.hessian_vector_product(p[0] * p[1], p, [1.0]), ValueError, "vector of 1"),
+        # issue 19: each hyperparameter is checked, the error naming it, its value and its range
+        (
+            lambda p: optim.SGD(p, lr=math.inf),
+            ValueError,
+            "SGD: lr must be a finite number, got inf",
+        ),
+        (lambda p: optim.SGD(p, lr=10**400), ValueError, "lr must be a finite number, got 1000"),
+        (lambda p: optim.SGD(p, lr="0.1"), ValueError, "lr must be a finite number, got '0.1'"),
+        (lambda p: optim.SGD(p, lr=True), ValueError, "lr must be a finite number, got True"),
+        (lambda p: optim.SGD(p, lr=0.1, momentum=1.0), ValueError, r"\[0, 1\), got 1.0"),
+        (
+            lambda p: optim.SGD(p, lr=0.1, dampening=2.0),
+            ValueError,
+            r"dampening must be in \[0, 1\]",
+        ),
+        (lambda p: optim.SGD(p, lr=0.1, nesterov="yes"), TypeError, "nesterov must be True or"),
+        (
+            lambda p: optim.SGD(p, 0.1, weight_decay=math.nan),
+            ValueError,
+            "weight_decay must be a fin",
+        ),
+        (lambda p: optim.SGD(p, 0.1, weight_decay=-1e-4), ValueError, "weight_decay must be a finite number >= 0"),
+        (lambda p: optim.Adam(p, eps=0.0), ValueError, "Adam: eps must be a finite number > 0, got 0.0"),
+        (lambda p: optim.Adam(p, betas=(-0.1, 0.9)), ValueError, r"betas\[0\] must be in"),
+        (lambda p: optim.Adam(p, amsgrad=1), TypeError, "amsgrad must be True or False, got 1"),
+        (lambda p: optim.AdamW(p, eps=-1e-8), ValueError, "AdamW: eps must be a finite number > 0"),
+        (lambda p: optim.RMSprop(p, alpha=1.0), ValueError, r"alpha must be in \[0, 1\), got 1.0"),
+        (lambda p: optim.RMSprop(p, momentum=1.5), ValueError, r"momentum must be in \[0, 1\)"),
+        (lambda p: optim.RMSprop(p, eps=0), ValueError, "RMSprop: eps must be a finite number > 0, got 0"),
+        (lambda p: optim.Adagrad(p, eps=0.0), ValueError, "Adagrad: eps must be a finite number > 0"),
+        (lambda p: optim.Adagrad(p, lr_decay=-1), ValueError, "lr_decay must be a finite number >= 0, got -1"),
+        (lambda p: optim.Adadelta(p, eps=0.0), ValueError, "Adadelta: eps must be a finite number > 0"),
+        (lambda p: optim.Sophia(p, eps=0.0), ValueError, "Sophia: eps must be a finite number > 0"),
+        (lambda p: optim.Sophia(p, hessian_interval=2.0), ValueError, "whole number >= 1, got 2.0"),
+        (lambda p: optim.StepLR(optim.SGD(p, 0.1), 1, gamma=-1), ValueError, "gamma must be a finite number >= 0"),
+        (
+            lambda p: optim.CosineAnnealingLR(optim.SGD(p, 0.1), 1.5),
+            ValueError,
+            "t_max must be a w",
+        ),
+        (lambda p: optim.LinearLR(optim.SGD(p, 0.1), total_iters=0), ValueError, "total_iters"),
+        (lambda p: optim.clip_grad_value(p, math.inf), ValueError, "clip_value must be a finite"),
     ],
 )
 def test_bad_arguments_are_clear_errors(call: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call([Value(1.0), Value(2.0)])
+
+
+# -- a step never makes a number inf or NaN (issue 19) ----------------------------------------
+
+
+def test_sgd_with_a_huge_lr_refuses_the_step_naming_the_parameter_and_changes_nothing() -> None:
+    # Before: SGD(lr=1e308) turned w into -inf without a word.
+    w, b = Value(0.5, label="w"), Value(-0.25, label="b")
+    w.grad, b.grad = 2.0, 0.1
+    opt = optim.SGD([b, w], lr=1e308, momentum=0.9)
+    with pytest.raises(FloatingPointError) as caught:
+        opt.step()
+    message = str(caught.value)
+    assert "parameter 'w' -inf (it is 0.5, its gradient 2.0, lr=1e+308)" in message
+    assert "Lower the learning rate" in message
+    assert "clip_grad_norm" in message
+    assert (w.data, b.data) == (0.5, -0.25)  # b's finite update was undone too
+    assert opt.step_count == 0
+    assert opt._buffers == [0.0, 0.0]
+    # the same optimizer, with a sane rate, then takes PyTorch's first momentum step
+    opt.lr = 0.1
+    opt.step()
+    assert (w.data, b.data) == (0.5 - 0.1 * 2.0, -0.25 - 0.1 * 0.1)
+
+
+def test_a_refused_step_names_an_unlabelled_parameter_by_its_index() -> None:
+    params = [Value(1.0), Value(-1.0)]
+    params[1].grad = math.nan
+    with pytest.raises(FloatingPointError, match=r"parameter params\[1\] nan"):
+        optim.Adam(params, lr=0.1).step()
+    assert [p.data for p in params] == [1.0, -1.0]
+
+
+def test_a_step_whose_state_overflows_is_refused_though_the_parameter_stays_finite() -> None:
+    # g*g overflows Adam's second moment to inf: the step would be 0 forever after.
+    w = Value(1.0, label="w")
+    w.grad = 1e200
+    opt = optim.Adam([w], lr=0.1)
+    with pytest.raises(FloatingPointError, match="second-moment estimate of parameter 'w' inf"):
+        opt.step()
+    assert w.data == 1.0
+    assert opt._v == [0.0]
+    assert opt._m == [0.0]
+    assert opt.step_count == 0
+
+
+def test_a_learning_rate_set_to_inf_after_construction_is_caught_at_the_step() -> None:
+    w = Value(2.0, label="w")
+    w.grad = 1.0
+    opt = optim.SGD([w], lr=0.1)
+    opt.step()  # a finite step is taken as before
+    assert w.data == pytest.approx(1.9)
+    opt.lr = math.inf
+    with pytest.raises(FloatingPointError, match=r"'w' -inf .*lr=inf.*not taken"):
+        opt.step()
+    assert w.data == pytest.approx(1.9)
+
+
+def test_large_finite_parameters_whose_sum_overflows_are_not_refused() -> None:
+    params = [Value(1e308), Value(1e308)]  # their sum is inf, but each is finite
+    for p in params:
+        p.grad = 1.0
+    optim.SGD(params, lr=1.0).step()
+    assert [p.data for p in params] == [1e308 - 1.0, 1e308 - 1.0]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), OPTIMIZERS)
+def test_every_optimizer_refuses_a_nan_gradient_and_keeps_its_state(
+    name: str, kwargs: dict[str, Any]
+) -> None:
+    params = [Value(v, label=f"p{i}") for i, v in enumerate(START)]
+    opt = getattr(optim, name)(params, **kwargs)
+    for _ in range(2):
+        opt.zero_grad()
+        objective(params, Value.tanh).backward()
+        opt.step()
+    state = {attribute: list(getattr(opt, attribute)) for attribute, _ in opt._STATE}
+    before = [p.data for p in params]
+    params[2].grad = math.nan
+    with pytest.raises(FloatingPointError, match=f"{name}.step\\(\\): .*'p2'"):
+        opt.step()
+    assert [p.data for p in params] == before
+    assert {attribute: getattr(opt, attribute) for attribute in state} == state
+    assert opt.step_count == 2
+
+
+def test_sophia_refuses_a_step_that_would_make_a_parameter_non_finite() -> None:
+    x = Value(-1.7e308, label="x")
+    opt = optim.Sophia([x], lr=1e308, weight_decay=0.0)
+    # x/2: its gradient is 1/2, its Hessian 0, so the clipped step is lr
+    with pytest.raises(FloatingPointError, match=r"Sophia.step\(\): .*'x' -inf \(it is -1.7e\+308"):
+        opt.step(lambda: 0.5 * x)
+    assert x.data == -1.7e308
+    assert opt.hessian == [0.0]
+    assert opt.step_count == 0
