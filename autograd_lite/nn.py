@@ -714,7 +714,7 @@ class MLP(Module):
             with modes_restored(self), no_grad():
                 self.eval()
                 return [v.data for v in self._run_batch([x])[0]]
-        values = [float(v) for v in x]
+        values = _float_inputs(x, self)
         for layer in self.layers:
             activate = _FLOAT_ACTIVATIONS[layer.activation]
             out = []
@@ -1746,6 +1746,24 @@ def _as_inputs(x: Sequence[Value | float], width: int, model: Module) -> list[Va
     return [xi if isinstance(xi, Value) else Value(xi) for xi in x]
 
 
+def _float_inputs(x: Sequence[Any], model: Module) -> list[float]:
+    """One sample as floats for the float path (a Value gives its ``.data``); each
+    must be a finite real number, as ``Value(x)`` requires on the graph path."""
+    values = []
+    for i, xi in enumerate(x):
+        number = xi.data if xi.__class__ is Value else xi
+        if number.__class__ is not float or number - number != 0.0:  # not a finite float
+            if not is_real(number):
+                raise TypeError(
+                    f"{model!r}.forward_floats: input {i} is {type(xi).__name__} {_short(xi)}; "
+                    "give real numbers (convert text first, e.g. float('1.5'); bools are refused "
+                    "as a likely mistake)"
+                )
+            number = _checked_number(number, f"{model!r}.forward_floats: input {i}", "inputs")
+        values.append(number)
+    return values
+
+
 def _checked_batch(X: Any, model: Module) -> Sequence[Any]:
     """A batch must be a non-empty list of samples."""
     if isinstance(X, (Value, str, bytes)) or not isinstance(X, Sequence):
@@ -1818,7 +1836,7 @@ def _check_init(init: Any) -> Init:
     return init  # type: ignore[no-any-return]
 
 
-def _checked_number(v: Any, where: str) -> float:
+def _checked_number(v: Any, where: str, kind: str = "parameters") -> float:
     if not is_real(v):
         raise ValueError(f"{where}: expected a real number, got {type(v).__name__} {_short(v)}")
     try:
@@ -1826,13 +1844,13 @@ def _checked_number(v: Any, where: str) -> float:
     except OverflowError:  # an int such as 10**400
         raise ValueError(
             f"{where}: {_short(v)} is too large for a float (whose largest is about 1.8e308); "
-            "parameters must be finite numbers"
+            f"{kind} must be finite numbers"
         ) from None
     if not math.isfinite(number):
         beyond = " (a number beyond about 1.8e308, such as 1e999, reads as inf)"
         raise ValueError(
             f"{where}: {number} is not finite{beyond if math.isinf(number) else ''}; "
-            "parameters must be finite numbers"
+            f"{kind} must be finite numbers"
         )
     return number
 

@@ -340,6 +340,34 @@ def test_forward_floats_equals_the_value_forward_bit_for_bit(x: list[float], see
     assert model.forward_floats(x) == [v.data for v in model(x)]  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("x", "error", "message"),
+    [
+        (["1.5", 2.0], TypeError, "input 0 is str '1.5'"),
+        ([1.0, True], TypeError, "input 1 is bool True"),
+        ([None, 2.0], TypeError, "input 0 is NoneType None"),
+        ([math.nan, 2.0], ValueError, "input 0: nan is not finite; inputs must be finite"),
+        ([1.0, -math.inf], ValueError, "input 1: -inf is not finite"),
+        ([10**400, 2.0], ValueError, "input 0: .* is too large for a float"),
+    ],
+)
+def test_forward_floats_refuses_what_the_graph_path_refuses(
+    x: list[Any], error: type[Exception], message: str
+) -> None:
+    # The defect: float(v) took "1.5" and True without a word, where model(x)
+    # refuses them (and float(10**400) raised a bare OverflowError).
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(error, match=message):
+        model.forward_floats(x)
+    with pytest.raises((TypeError, ValueError)):
+        model(x)
+
+
+def test_forward_floats_takes_ints_and_a_values_number() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    assert model.forward_floats([Value(1.0), 2]) == model.forward_floats([1.0, 2.0])
+
+
 # -- gradients and the PyTorch bridge -----------------------------------------------------
 
 
