@@ -9,8 +9,10 @@ copied), and ``parameters()`` lists layer by layer, neuron by neuron, each
 neuron's weights and then its bias.
 
 Beyond micrograd: activations per layer, Xavier/He initialisation, seeds, named
-parameters, setting weights by hand (``load_weights``), JSON checkpoints that
-are validated before anything is changed, ``trace`` for worked examples, and a
+parameters, setting weights by hand (``load_weights``), JSON checkpoints
+written whole or not at all and validated before anything is changed, from
+which ``nn.load`` (or ``MLP.load``) rebuilds the model, ``trace`` for worked
+examples, and a
 bridge to ``torch.nn.Sequential`` (``torch_bridge.py``) for users who outgrow a
 scalar engine.
 
@@ -1386,7 +1388,7 @@ def _built_from_file(path: _Path, where: str, cls: type[Module] | None) -> Modul
     parameters = _parameters(document, where)
     # A model far larger than the values in the file is refused before it is built
     # (layer_sizes=[10**9] would fill the memory); one about the file's size is built,
-    # so that load_state_dict can name the values that are missing.
+    # so that the names missing from the file can be listed.
     size, held = _state_size(config, where, 0), len(parameters)
     if size > 2 * held + 1000:
         raise ValueError(
