@@ -19,13 +19,16 @@ to SVG/PNG/PDF uses the ``graphviz`` package (the ``viz`` extra) and Graphviz's
 from __future__ import annotations
 
 import html
+import importlib.util
 import itertools
+import math
 import os
+import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from autograd_lite._helpers import is_whole, number_of
+from autograd_lite._helpers import is_real, is_whole, number_of, write_atomically
 from autograd_lite.autodiff import topological_order
 from autograd_lite.ledger import Ledger, LedgerRow, explain
 from autograd_lite.nn import Pointwise
@@ -39,20 +42,59 @@ from autograd_lite.notation import (
 from autograd_lite.ops import OPS
 from autograd_lite.value import Value
 
-__all__ = ["MAX_NODES", "Graph", "StepThrough", "draw", "draw_network", "step_through", "steps"]
+__all__ = [
+    "MAX_NODES",
+    "MAX_WEIGHTS",
+    "Graph",
+    "StepThrough",
+    "draw",
+    "draw_network",
+    "step_through",
+    "steps",
+]
 
-#: ``draw`` refuses graphs with more Value nodes than this unless told otherwise.
+#: ``draw`` and ``steps`` refuse graphs with more Value nodes than this unless told
+#: otherwise (``max_nodes=...``, or ``None`` for no limit): past it a drawing is
+#: unreadable, and Graphviz's layout can take minutes.
 MAX_NODES = 250
 
-_INSTALL_DOT = (
-    "Graphviz's dot program is not installed, so this is the DOT text. "
-    "Install it with `apt-get install graphviz` (Debian/Ubuntu) or `brew install graphviz` (macOS)."
-)
-_INSTALL_PACKAGE = (
-    "The graphviz Python package is not installed, so this is the DOT text. "
-    'Install it with `pip install "autograd-lite[viz]"` (and the dot program: '
-    "`apt-get install graphviz` or `brew install graphviz`)."
-)
+#: ``draw_network`` refuses networks with more weights than this unless told otherwise
+#: (``max_weights=...``, or ``None``): each weight is an edge of the picture.
+MAX_WEIGHTS = 2_000
+
+# What rendering needs, and how to install it.
+_DOT_PROGRAM = ("Graphviz's dot program", "`apt-get install graphviz` or `brew install graphviz`")
+_PACKAGE = ("the graphviz Python package", '`pip install "autograd-lite[viz]"`')
+
+
+def _missing_for_rendering(package_failed: bool = False) -> list[tuple[str, str]]:
+    """What rendering a picture needs and is not installed: the graphviz Python
+    package (the ``viz`` extra), Graphviz's ``dot`` program, both, or nothing.
+
+    Both are looked up, so that a message names only what is really missing (with
+    ``dot`` installed and the package not, the fix is the extra, not apt-get).
+    ``package_failed``: importing the package has just failed, whatever
+    ``find_spec`` says.
+    """
+    missing = []
+    try:
+        package = importlib.util.find_spec("graphviz") is not None
+    except (ImportError, ValueError):  # a broken or blocked entry in sys.modules
+        package = False
+    if package_failed or not package:
+        missing.append(_PACKAGE)
+    if shutil.which("dot") is None:
+        missing.append(_DOT_PROGRAM)
+    return missing
+
+
+def _install_hint(missing: Sequence[tuple[str, str]]) -> str:
+    """``Graphviz's dot program is not installed (apt-get install graphviz ...)``:
+    what is missing and the command that installs each part."""
+    what = " and ".join(name for name, _ in missing)
+    how = "; ".join(command for _, command in missing)
+    return f"{what} {'is' if len(missing) == 1 else 'are'} not installed ({how})"
+
 
 _FONT = "DejaVu Sans"
 # Soft fills with a darker border of the same hue, one per kind of node.
@@ -101,15 +143,17 @@ class Graph:
 
         Raises:
             ImportError: the ``graphviz`` package is missing (``pip install
-                "autograd-lite[viz]"``).
+                "autograd-lite[viz]"``); the message also says whether ``dot`` is.
             RuntimeError: the ``dot`` program is missing (the message says how to
                 install it).
         """
         try:
             import graphviz  # type: ignore[import-untyped]
         except ImportError:
+            missing = _missing_for_rendering(package_failed=True)
             raise ImportError(
-                'drawing needs the graphviz package: pip install "autograd-lite[viz]"'
+                f"cannot render {format.upper()}: {_install_hint(missing)}; saving to .dot "
+                "works without Graphviz"
             ) from None
         source = self.source
         if dpi is not None:
@@ -120,9 +164,9 @@ class Graph:
             data: bytes = graphviz.Source(source).pipe(format=format)
         except graphviz.ExecutableNotFound:
             raise RuntimeError(
-                f"cannot render {format.upper()}: Graphviz's dot program is not on PATH; "
-                "install it with `apt-get install graphviz` or `brew install graphviz` "
-                "(saving to .dot works without it)"
+                f"cannot render {format.upper()}: {_install_hint([_DOT_PROGRAM])}: it is "
+                "not on PATH (the graphviz Python package is installed); saving to .dot works "
+                "without Graphviz"
             ) from None
         return data
 
@@ -131,28 +175,29 @@ class Graph:
 
         ``.dot``/``.gv`` write the DOT text and always work; ``.svg``, ``.png`` and
         ``.pdf`` need Graphviz. ``dpi`` sets the PNG resolution (96 by default).
-        Returns the path written.
+        The picture is rendered in memory first and then written whole (a
+        temporary file, then a rename), so a failure leaves a file already at
+        ``path`` as it was. Returns the path written.
         """
         path = os.fspath(path)
         suffix = os.path.splitext(path)[1].lower().lstrip(".")
         if suffix in ("dot", "gv"):
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(self.source)
+            write_atomically(path, self.source)
             return path
         if suffix not in ("svg", "png", "pdf"):
             raise ValueError(f"cannot save {path!r}: use a .dot, .gv, .svg, .png or .pdf file name")
-        data = self.pipe(suffix, dpi=dpi)
-        with open(path, "wb") as handle:
-            handle.write(data)
+        write_atomically(path, self.pipe(suffix, dpi=dpi))
         return path
 
     def _svg_or_reason(self) -> tuple[str | None, str]:
         try:
             return self.pipe("svg").decode("utf-8"), ""
         except ImportError:
-            return None, _INSTALL_PACKAGE
+            missing = _missing_for_rendering(package_failed=True)
         except RuntimeError:
-            return None, _INSTALL_DOT
+            missing = _missing_for_rendering() or [_DOT_PROGRAM]
+        hint = _install_hint(missing)
+        return None, f"{hint[0].upper()}{hint[1:]}, so this is the DOT text."
 
     def _repr_svg_(self) -> str | None:
         return self._svg_or_reason()[0]
@@ -472,6 +517,47 @@ def _check_common(root: Value, rankdir: str, precision: int) -> None:
         raise ValueError(f"precision={precision!r}: use a whole number of digits >= 1")
 
 
+def _check_max_nodes(max_nodes: Any) -> None:
+    if max_nodes is not None and (not is_whole(max_nodes) or max_nodes < 1):
+        raise ValueError(f"max_nodes={max_nodes!r}: use a whole number >= 1, or None for no limit")
+
+
+def _count_up_to(root: Value, limit: float) -> int:
+    """The number of nodes in ``root``'s graph, counting no further than ``limit + 1``:
+    enough to refuse a graph too big to draw without walking all of it."""
+    seen = {root}
+    stack = [root]
+    while stack and len(seen) <= limit:
+        for parent in stack.pop().parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return len(seen)
+
+
+def _refuse_past(root: Value, max_nodes: int | None, where: str) -> None:
+    """A ValueError naming the size, the limit and the ways past it, when ``root``'s
+    graph has more than ``max_nodes`` nodes."""
+    if max_nodes is None or _count_up_to(root, max_nodes) <= max_nodes:
+        return
+    total = _count_up_to(root, math.inf)  # for the message: one pass, no drawing
+    if where == "draw":
+        ways = (
+            "Draw part of it with draw(root, around=node, radius=2), collapse a network to "
+            "one box per neuron with draw(root, collapse=model) or draw_network(model), look "
+            "at summary(root), or pass max_nodes=None (or a larger number) to draw it anyway"
+        )
+    else:
+        ways = (
+            "step through a smaller expression, or pass max_nodes=None (or a larger number) "
+            "to draw it anyway"
+        )
+    raise ValueError(
+        f"{where}: the graph has {total:,} nodes, more than max_nodes={max_nodes:,}: a drawing "
+        f"that large is unreadable, and Graphviz can take minutes to lay it out. {ways}."
+    )
+
+
 def _parameter_set(parameters: Iterable[Value] | None) -> set[Value]:
     if parameters is None:
         return set()
@@ -503,7 +589,7 @@ def draw(
     around: Value | None = None,
     radius: int = 2,
     collapse: Any = None,
-    max_nodes: int = MAX_NODES,
+    max_nodes: int | None = MAX_NODES,
     title: str = "",
     clusters: Mapping[str, Iterable[Value]] | None = None,
     label_parameters: bool = False,
@@ -528,7 +614,9 @@ def draw(
         collapse: a model with ``.layers[i].neurons[j].w/.b`` to draw one box per
             neuron with its weights' data and gradients instead of every op.
         max_nodes: refuse graphs with more Value nodes than this (the default is
-            ``viz.MAX_NODES``); a huge drawing is unreadable and slow.
+            ``viz.MAX_NODES``); a huge drawing is unreadable and Graphviz can take
+            minutes to lay it out. ``None``: no limit. Without ``around``, the
+            count stops at the limit, so refusing a huge graph costs little.
         title: a caption above the drawing.
         clusters: ``{title: nodes}``: draw each group of nodes (with their op
             circles) in a dashed, titled box, e.g. the nodes of one time step of
@@ -551,8 +639,11 @@ def draw(
         '/tmp/xy.dot'
     """
     _check_common(root, rankdir, precision)
+    _check_max_nodes(max_nodes)
     if collapse is not None:
         return _draw_neurons(root, collapse, rankdir, precision, title, label_parameters)
+    if around is None:
+        _refuse_past(root, max_nodes, "draw")  # before walking the whole graph
     order = topological_order(root)
     cluster_of, cluster_titles = _cluster_index(clusters, set(order))
     if around is not None:
@@ -563,16 +654,14 @@ def draw(
         if not is_whole(radius) or radius < 0:
             raise ValueError(f"radius={radius!r}: use a whole number of edges >= 0")
         visible = _neighbourhood(around, order, radius)
+        if max_nodes is not None and len(visible) > max_nodes:
+            raise ValueError(
+                f"draw: this neighbourhood has {len(visible):,} nodes, more than "
+                f"max_nodes={max_nodes:,}, which would be an unreadable drawing. Use a smaller "
+                f"radius= (now {radius}), or pass max_nodes=None to draw it anyway."
+            )
     else:
         visible = set(order)
-    if len(visible) > max_nodes:
-        where = "this neighbourhood has" if around is not None else "the graph has"
-        raise ValueError(
-            f"{where} {len(visible)} nodes, more than max_nodes={max_nodes}, which would be "
-            "an unreadable drawing. Draw part of it with draw(root, around=node, radius=2), "
-            "collapse a network to one box per neuron with draw(root, collapse=model) or "
-            "draw_network(model), look at explain.summary(root), or raise max_nodes."
-        )
     names = node_names(root, precision)
     look = _Look(
         root,
@@ -630,7 +719,9 @@ def steps(root: Value, *, caption_in_picture: bool = True, **draw_options: Any) 
     ``caption_in_picture=False`` (for a page that shows the caption itself, as
     ``step_through`` and the playground do, so it is not shown twice). Other
     keyword arguments go to ``viz.draw`` (``rankdir``, ``precision``,
-    ``parameters``). The graph's gradients are not changed.
+    ``parameters``, ``max_nodes``: a graph with more nodes than ``viz.MAX_NODES``
+    is refused before anything is computed, and ``max_nodes=None`` lifts the
+    limit). The graph's gradients are not changed.
 
     Example:
         >>> x = Value(3.0, label="x")
@@ -639,6 +730,10 @@ def steps(root: Value, *, caption_in_picture: bool = True, **draw_options: Any) 
          'step 2/2: (x * x) passes 1.0 × ∂(x * x)/∂x (x = 3.0) = 3.0 to x;
           x.grad: 3.0 → 3.0 + 3.0 = 6.0']
     """
+    _check_step_options(draw_options)
+    max_nodes = draw_options.get("max_nodes", MAX_NODES)
+    _check_max_nodes(max_nodes)
+    _refuse_past(root, max_nodes, "steps")  # before the ledger, which walks all of it
     precision = int(draw_options.get("precision", 4))
     ledger = explain(root, precision=precision)
     total = len(ledger)
@@ -705,13 +800,13 @@ class StepThrough:
         return self.to_html()
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write a standalone HTML page."""
+        """Write a standalone HTML page, whole or not at all (a failed write leaves a
+        file already at ``path`` as it was)."""
         page = (
             '<!DOCTYPE html><html><head><meta charset="utf-8">'
             f"<title>{html.escape(self.title)}</title></head><body>{self.to_html()}</body></html>"
         )
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(page)
+        write_atomically(path, page)
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -761,21 +856,11 @@ def _draw_step(
     caption_in_picture: bool,
     options: dict[str, Any],
 ) -> Graph:
-    """One step-through frame (see ``steps``)."""
-    allowed = {"rankdir", "precision", "parameters", "max_nodes"}
-    unknown = set(options) - allowed
-    if unknown:
-        raise TypeError(f"steps() got unexpected options {sorted(unknown)}; use {sorted(allowed)}")
+    """One step-through frame (see ``steps``, which checked the options and the size)."""
     rankdir = str(options.get("rankdir", "LR"))
     precision = int(options.get("precision", 4))
-    max_nodes = int(options.get("max_nodes", MAX_NODES))
     _check_common(root, rankdir, precision)
     order = topological_order(root)
-    if len(order) > max_nodes:
-        raise ValueError(
-            f"the graph has {len(order)} nodes, more than max_nodes={max_nodes}: "
-            "step through a smaller expression, or raise max_nodes"
-        )
     look = _Look(
         root,
         order,
@@ -789,6 +874,13 @@ def _draw_step(
         caption=caption if caption_in_picture else "",
     )
     return Graph(_dot(look, set(order)), caption)
+
+
+def _check_step_options(options: dict[str, Any]) -> None:
+    allowed = {"rankdir", "precision", "parameters", "max_nodes"}
+    unknown = set(options) - allowed
+    if unknown:
+        raise TypeError(f"steps() got unexpected options {sorted(unknown)}; use {sorted(allowed)}")
 
 
 def _step_widget(frames: list[tuple[str, str]], title: str) -> Any:
@@ -936,15 +1028,55 @@ def _dead_neurons(model: Any, inputs: Sequence[Sequence[float]]) -> set[tuple[in
     }
 
 
+def _samples(inputs: Any, n_inputs: int) -> list[list[Any]]:
+    """``draw_network(inputs=...)`` as a list of samples of ``n_inputs`` numbers each.
+
+    A flat list of ``n_inputs`` numbers is one sample (``inputs=[0.5, -0.3]`` for a
+    two-input network: what a user writing it means); for a one-input network a
+    flat list is one number per sample. Anything else gets a message saying what
+    ``inputs`` must be.
+    """
+    shape = (
+        f"inputs= must be a list of samples, each a list of {n_inputs} numbers (one per "
+        f"input), e.g. inputs=[[{', '.join(['0.5'] * n_inputs)}]]"
+    )
+
+    def is_number(v: Any) -> bool:
+        return isinstance(v, Value) or is_real(v)
+
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Iterable):
+        raise TypeError(f"{shape}; got {type(inputs).__name__}")
+    listed = list(inputs)
+    if listed and all(is_number(v) for v in listed):
+        if len(listed) == n_inputs:
+            return [listed]  # one sample
+        if n_inputs == 1:
+            return [[v] for v in listed]  # one number per sample
+        raise ValueError(
+            f"{shape}; got a flat list of {len(listed)} numbers, which is neither one sample "
+            f"({n_inputs} numbers) nor a list of samples"
+        )
+    samples = []
+    for k, sample in enumerate(listed):
+        if isinstance(sample, (str, bytes)) or not isinstance(sample, Iterable):
+            raise TypeError(f"{shape}; inputs[{k}] is {type(sample).__name__} ({sample!r})")
+        numbers = list(sample)
+        if len(numbers) != n_inputs or not all(is_number(v) for v in numbers):
+            raise ValueError(f"{shape}; inputs[{k}] is {sample!r}")
+        samples.append(numbers)
+    return samples
+
+
 def draw_network(
     model: Any,
     *,
-    inputs: Sequence[Sequence[float]] | None = None,
+    inputs: Sequence[Sequence[float]] | Sequence[float] | None = None,
     input_names: Sequence[str] | None = None,
     labels: bool | None = None,
     precision: int = 3,
     rankdir: str = "LR",
     title: str = "",
+    max_weights: int | None = MAX_WEIGHTS,
 ) -> Graph:
     """The neuron-level picture of a multilayer perceptron.
 
@@ -958,7 +1090,8 @@ def draw_network(
         model: anything with ``.layers[i].neurons[j].w`` (list of Values) and
             ``.b`` (a Value), such as ``autograd_lite.nn.MLP``.
         inputs: samples to run through the model (layer by layer) to find dead
-            ReLUs.
+            ReLUs: a list of samples, each a list of one number per input (a
+            single sample may be given as it is, ``inputs=[0.5, -0.3]``).
         input_names: names of the inputs (default ``x1, x2, ...``).
         labels: print ``w`` and its gradient on every edge; the default does so
             when there are at most 24 weights and no layer (the inputs included)
@@ -967,6 +1100,14 @@ def draw_network(
         precision: decimals in labels.
         rankdir: ``"LR"`` or ``"TB"``.
         title: a caption above the drawing.
+        max_weights: refuse networks with more weights (edges) than this (the
+            default is ``viz.MAX_WEIGHTS``); ``None``: no limit.
+
+    Example:
+        >>> from autograd_lite.nn import MLP
+        >>> model = MLP(2, [3, 1], seed=0)
+        >>> draw_network(model, inputs=[0.5, -0.3]).source.startswith("digraph network")
+        True
     """
     layers = _layers(model)
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -975,8 +1116,17 @@ def draw_network(
     names = list(input_names) if input_names is not None else [f"x{i + 1}" for i in range(n_inputs)]
     if len(names) != n_inputs:
         raise ValueError(f"input_names has {len(names)} names for {n_inputs} inputs")
-    dead = _dead_neurons(model, inputs) if inputs is not None else set()
     n_weights = sum(len(n.w) for layer in layers for n in layer)
+    if max_weights is not None and (not is_whole(max_weights) or max_weights < 1):
+        raise ValueError(f"max_weights={max_weights!r}: use a whole number >= 1, or None")
+    if max_weights is not None and n_weights > max_weights:
+        raise ValueError(
+            f"draw_network: the network has {n_weights:,} weights, more than "
+            f"max_weights={max_weights:,}: one edge each would be an unreadable drawing, and "
+            "Graphviz can take minutes to lay it out. Draw a smaller network, or pass "
+            "max_weights=None (or a larger number) to draw it anyway."
+        )
+    dead = _dead_neurons(model, _samples(inputs, n_inputs)) if inputs is not None else set()
     if labels is None:
         widest = max(n_inputs, *(len(layer) for layer in layers))
         labels = n_weights <= 24 and widest <= 4

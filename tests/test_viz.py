@@ -17,10 +17,12 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from autograd_lite import Value
+import autograd_lite.viz as viz
+from autograd_lite import Value, topological_order
 from autograd_lite.ledger import explain
 from autograd_lite.notation import format_number
 from autograd_lite.viz import MAX_NODES, Graph, StepThrough, draw, draw_network, step_through, steps
@@ -193,6 +195,56 @@ def test_draw_refuses_big_graphs_with_a_helpful_message() -> None:
     assert draw(root, max_nodes=10_000).source.count("shape=plain") > MAX_NODES
 
 
+def test_draw_refusal_names_the_count_and_max_nodes_none_lifts_it() -> None:
+    root, _ = chain(100)
+    with pytest.raises(ValueError, match="max_nodes=250") as info:
+        draw(root)
+    message = str(info.value)
+    assert f"has {len(topological_order(root)):,} nodes" in message
+    assert "max_nodes=None" in message
+    assert draw(root, max_nodes=None).source.count("shape=plain") > MAX_NODES
+    for bad in (0, -1, 2.5, "many"):
+        with pytest.raises(ValueError, match="max_nodes="):
+            draw(root, max_nodes=bad)
+
+
+def test_draw_refuses_a_huge_graph_before_naming_or_laying_out_any_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The defect: draw() walked, named and explained the whole graph before its size
+    # check; a refusal must only count (one pass) and build nothing of the drawing.
+    root, _ = chain(2_000)
+    for costly in ("node_names", "topological_order", "explain", "_Look"):
+        monkeypatch.setattr(viz, costly, _forbidden(costly))
+    with pytest.raises(ValueError, match="more than max_nodes=250"):
+        draw(root)
+    with pytest.raises(ValueError, match=r"steps: the graph has 10,001 nodes.*max_nodes=None"):
+        next(steps(root))
+
+
+def _forbidden(name: str) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"{name} was called before the size check")
+
+    return call
+
+
+def test_the_size_check_counts_no_further_than_the_limit() -> None:
+    root, _ = chain(2_000)  # 10,001 nodes
+    assert viz._count_up_to(root, 250) <= 252
+    assert viz._count_up_to(root, math.inf) == len(topological_order(root))
+
+
+def test_steps_refuse_big_graphs_and_max_nodes_none_lifts_it() -> None:
+    root, _ = chain(60)  # ~300 nodes
+    with pytest.raises(ValueError, match="more than max_nodes=250"):
+        next(steps(root))
+    first = next(steps(root, max_nodes=None))
+    assert first.caption.startswith("step 1/")
+    with pytest.raises(ValueError, match="max_nodes="):
+        next(steps(root, max_nodes=0))
+
+
 def test_around_draws_a_neighbourhood_with_stubs() -> None:
     root, nodes = chain(100)
     middle = nodes[50]
@@ -250,6 +302,101 @@ def test_missing_graphviz_package_names_the_extra(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ImportError, match=r"autograd-lite\[viz\]"):
         graph.pipe("svg")
     assert "autograd-lite[viz]" in graph._repr_mimebundle_()["text/plain"]
+
+
+def _failing_replace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up at the last step of a write: os.replace fails."""
+
+    def replace(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_a_failed_save_leaves_the_old_drawing_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The defect: save() opened the file for writing before the content was ready,
+    # so a failure in between left it truncated.
+    f, _, _ = example()
+    graph = draw(f)
+    old = b"the good drawing\n"
+    for name in ("graph.dot", "graph.svg", "steps.html"):
+        (tmp_path / name).write_bytes(old)
+    monkeypatch.setattr(Graph, "pipe", lambda self, fmt="svg", dpi=None: b"<svg/>")
+    _failing_replace(monkeypatch)
+    with pytest.raises(OSError, match="No space left on device"):
+        graph.save(tmp_path / "graph.dot")
+    with pytest.raises(OSError, match=r"graph\.svg"):
+        graph.save(tmp_path / "graph.svg")
+    with pytest.raises(OSError, match=r"steps\.html"):
+        step_through(f, widget=False).save(tmp_path / "steps.html")
+    for name in ("graph.dot", "graph.svg", "steps.html"):
+        assert (tmp_path / name).read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.dot", "graph.svg", "steps.html"]
+
+
+def test_a_failed_render_leaves_the_old_picture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f, _, _ = example()
+    (tmp_path / "graph.png").write_bytes(b"old png")
+
+    def pipe(self: Graph, fmt: str = "svg", dpi: int | None = None) -> bytes:
+        raise RuntimeError("cannot render PNG")
+
+    monkeypatch.setattr(Graph, "pipe", pipe)
+    with pytest.raises(RuntimeError):
+        draw(f).save(tmp_path / "graph.png")
+    assert (tmp_path / "graph.png").read_bytes() == b"old png"
+
+
+def _installed(monkeypatch: pytest.MonkeyPatch, *, package: bool, dot: bool) -> None:
+    """Pretend the graphviz package and the dot program are (not) installed."""
+    if not package:
+        monkeypatch.setitem(sys.modules, "graphviz", None)
+    monkeypatch.setattr(viz.shutil, "which", lambda name: "/usr/bin/dot" if dot else None)
+
+
+def test_dot_installed_without_the_package_names_the_extra_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The defect: with dot installed and the graphviz package missing (Python 3.13),
+    # the message said to install dot with apt-get; the fix is the viz extra.
+    _installed(monkeypatch, package=False, dot=True)
+    graph = draw(example()[0])
+    with pytest.raises(ImportError) as info:
+        graph.pipe("svg")
+    for message in (str(info.value), graph._repr_mimebundle_()["text/plain"].splitlines()[0]):
+        assert 'pip install "autograd-lite[viz]"' in message
+        assert "apt-get" not in message
+        assert "dot program" not in message
+
+
+def test_the_package_without_dot_names_the_program_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("graphviz", reason="the graphviz package is not installed")
+    monkeypatch.setenv("PATH", str(tmp_path))  # hide the dot program
+    _installed(monkeypatch, package=True, dot=False)
+    graph = draw(example()[0])
+    with pytest.raises(RuntimeError) as info:
+        graph.pipe("svg")
+    for message in (str(info.value), graph._repr_mimebundle_()["text/plain"].splitlines()[0]):
+        assert "apt-get install graphviz" in message
+        assert "pip install" not in message
+
+
+def test_neither_installed_names_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    _installed(monkeypatch, package=False, dot=False)
+    graph = draw(example()[0])
+    with pytest.raises(ImportError) as info:
+        graph.pipe("png")
+    hint = graph._repr_mimebundle_()["text/plain"].splitlines()[0]
+    for message in (str(info.value), hint):
+        assert 'pip install "autograd-lite[viz]"' in message
+        assert "apt-get install graphviz" in message
+    assert hint.startswith("The graphviz Python package and Graphviz's dot program are not")
 
 
 @needs_dot
@@ -391,6 +538,44 @@ def test_network_errors() -> None:
         draw_network(toy_relu_model(), input_names=["a"])
     with pytest.raises(ValueError, match="rankdir"):
         draw_network(toy_relu_model(), rankdir="sideways")
+
+
+def test_network_inputs_as_one_sample_means_that_sample() -> None:
+    # The defect: inputs=[0.5, -0.3] (one sample) gave "'float' object is not iterable".
+    model = toy_relu_model()
+    assert draw_network(model, inputs=[0.5, 0.25]).source == (
+        draw_network(model, inputs=[[0.5, 0.25]]).source
+    )
+    assert "ReLU ✕" in draw_network(model, inputs=[0.5, 0.25]).source
+    one_input = ToyModel([ToyLayer([ToyNeuron([1.0], -0.5, "relu")])])
+    assert "ReLU ✕" in draw_network(one_input, inputs=[0.1, 0.2]).source  # one per sample
+    assert "ReLU ✕" not in draw_network(one_input, inputs=[0.1, 0.9]).source
+
+
+def test_network_inputs_of_the_wrong_shape_say_what_inputs_must_be() -> None:
+    model = toy_relu_model()
+    what = r"inputs= must be a list of samples, each a list of 2 numbers"
+    with pytest.raises(ValueError, match=what + r".*flat list of 3 numbers"):
+        draw_network(model, inputs=[0.5, 0.25, 1.0])
+    with pytest.raises(ValueError, match=what + r".*inputs\[1\] is \[1.0\]"):
+        draw_network(model, inputs=[[0.5, 0.25], [1.0]])
+    with pytest.raises(ValueError, match=what + r".*inputs\[0\] is \['a', 'b'\]"):
+        draw_network(model, inputs=[["a", "b"]])
+    with pytest.raises(TypeError, match=what + r".*got float"):
+        draw_network(model, inputs=0.5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=what + r".*inputs\[0\] is str"):
+        draw_network(model, inputs=["ab"])
+
+
+def test_network_refuses_more_weights_than_max_weights() -> None:
+    from autograd_lite.nn import MLP
+
+    model = MLP(40, [60, 1], seed=0)  # 2,460 weights
+    with pytest.raises(ValueError, match=r"2,460 weights, more than max_weights=2,000.*None"):
+        draw_network(model)
+    assert draw_network(model, max_weights=None).source.count(" -> ") == 2_460
+    with pytest.raises(ValueError, match="max_weights="):
+        draw_network(toy_relu_model(), max_weights=0)
 
 
 def test_network_from_nn_mlp_seed_003() -> None:
