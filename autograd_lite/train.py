@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import csv
 import importlib
+import io
+import itertools
 import math
 import numbers
 import os
 import random
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from autograd_lite import losses as _losses
 from autograd_lite._helpers import (
@@ -38,17 +41,19 @@ from autograd_lite._helpers import (
     linspace,
     modes_restored,
     optional_import,
+    write_atomically,
 )
 from autograd_lite.autodiff import graph_building, no_grad
 from autograd_lite.jit import Aux, Compiled, CompiledWithAux
 from autograd_lite.nn import MLP, BatchNorm, Dropout, Module
-from autograd_lite.optim import LRScheduler, Optimizer, Sophia
+from autograd_lite.optim import LRScheduler, Optimizer, Sophia, _check_finite, _check_nonnegative
 from autograd_lite.value import Value, number_of
 
 __all__ = [
     "LOSSES",
     "CSVLogger",
     "Callback",
+    "DivergenceError",
     "History",
     "TensorBoardLogger",
     "evaluate",
@@ -88,8 +93,14 @@ class History:
         val_loss: the objective on the validation data after each epoch.
         val_accuracy: the accuracy on the validation data after each epoch.
         lr: the learning rate used in each epoch.
-        stopped_early: True when ``stop_at_loss`` or a callback ended training.
+        stopped_early: True when ``stop_at_loss``, a callback or a divergence
+            ended training.
         stop_reason: why training stopped early, else ``""``.
+        diverged: True when a loss, a gradient or a parameter became inf or
+            NaN and ``fit(nonfinite="warn")`` stopped there with a warning.
+        diverged_epoch: the epoch (1 is the first) in which that happened,
+            else None. That epoch is not recorded: the lists hold the epochs
+            before it, whole.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -99,6 +110,8 @@ class History:
     lr: list[float] = field(default_factory=list)
     stopped_early: bool = False
     stop_reason: str = ""
+    diverged: bool = False
+    diverged_epoch: int | None = None
 
     @property
     def epochs(self) -> int:
@@ -125,7 +138,8 @@ class History:
         """Write the history as CSV: a header, then one row per epoch.
 
         ``file`` is a path or an open text file. Numbers are written in full
-        precision, so the file reads back exactly.
+        precision, so the file reads back exactly. A path is written whole or
+        not at all: a failure leaves a file already there as it was.
 
         Example:
             >>> import io
@@ -137,13 +151,19 @@ class History:
             2,0.25,0.1
         """
         if isinstance(file, (str, os.PathLike)):
-            with open(file, "w", newline="", encoding="utf-8") as f:
-                self.to_csv(f)
+            write_atomically(file, self._csv())
             return
-        writer = csv.writer(file, lineterminator="\n")
-        writer.writerow(self.columns())
-        for epoch in range(1, self.epochs + 1):
+        file.write(self._csv())
+
+    def _csv(self, header: bool = True, epochs: range | None = None) -> str:
+        """The CSV text: the header (unless ``header=False``), then the rows of ``epochs``."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        if header:
+            writer.writerow(self.columns())
+        for epoch in range(1, self.epochs + 1) if epochs is None else epochs:
             writer.writerow(self.row(epoch))
+        return out.getvalue()
 
     def to_dict(self) -> dict[str, Any]:
         """The history as plain data (JSON-ready)."""
@@ -155,6 +175,8 @@ class History:
             "lr": list(self.lr),
             "stopped_early": self.stopped_early,
             "stop_reason": self.stop_reason,
+            "diverged": self.diverged,
+            "diverged_epoch": self.diverged_epoch,
         }
 
     def plot(self) -> Any:
@@ -187,7 +209,7 @@ class History:
 
     def __repr__(self) -> str:
         if not self.loss:
-            return "History(0 epochs)"
+            return f"History(0 epochs{', diverged in epoch 1' if self.diverged else ''})"
         parts = [f"{self.epochs} epochs", f"loss {self.loss[-1]:.4g}"]
         if self.accuracy:
             parts.append(f"accuracy {self.accuracy[-1]:.3f}")
@@ -195,7 +217,9 @@ class History:
             parts.append(f"val_loss {self.val_loss[-1]:.4g}")
         if self.val_accuracy:
             parts.append(f"val_accuracy {self.val_accuracy[-1]:.3f}")
-        if self.stopped_early:
+        if self.diverged:
+            parts.append(f"diverged in epoch {self.diverged_epoch}")
+        elif self.stopped_early:
             parts.append(f"stopped early: {self.stop_reason}")
         return f"History({', '.join(parts)})"
 
@@ -207,9 +231,18 @@ class CSVLogger:
     """A ``fit`` callback writing one CSV row per epoch, as training goes.
 
     The file gets a header at the first epoch of each ``fit`` run (starting a
-    new file, unless ``append=True``), then a row after every epoch, flushed at
-    once so another program can follow it. ``History.to_csv`` writes the same
-    format after the fact.
+    new file, unless ``append=True``), then a row after every epoch, at once,
+    so another program can follow it (``tail -f``). ``History.to_csv`` writes
+    the same format after the fact.
+
+    The file only ever holds whole rows. The first epoch's file is written
+    whole or not at all (a new file replaces the old one only once complete);
+    each later row is appended in one write, and a write that fails (a full
+    disk) is cut back off, so the file is as it was before that row. Rows are
+    appended rather than the file rewritten each epoch, because a rewrite
+    replaces the file, which a program following it loses, and costs more each
+    epoch as the file grows. With ``append=True``, a file whose header differs
+    from this run's columns is refused rather than mixed.
 
     Example:
         >>> import os, tempfile
@@ -233,13 +266,64 @@ class CSVLogger:
     def __call__(self, history: History) -> None:
         if history.epochs == 0:
             return
-        first = history.epochs == 1
-        mode = "a" if (self.append or not first) else "w"
-        with open(self.path, mode, newline="", encoding="utf-8") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            if first and (mode == "w" or f.tell() == 0):
-                writer.writerow(history.columns())
-            writer.writerow(history.row(history.epochs))
+        epoch = history.epochs
+        if epoch == 1:
+            old = self._existing(history) if self.append else None
+            if old is None:  # a new file: written whole or not at all
+                write_atomically(self.path, history._csv())
+                return
+            header = not old
+        else:
+            header = False
+        self._append(history._csv(header=header, epochs=range(epoch, epoch + 1)))
+
+    def _existing(self, history: History) -> str | None:
+        """With ``append``: the file's text, checked against this run's columns
+        (None when there is no file yet, "" when it is empty)."""
+        try:
+            with open(self.path, encoding="utf-8", newline="") as f:
+                text = f.read()
+        except FileNotFoundError:
+            return None
+        if not text:
+            return ""
+        header = text.split("\n", 1)[0]
+        if header != ",".join(history.columns()):
+            raise ValueError(
+                f"CSVLogger({os.fspath(self.path)!r}, append=True): the file's columns are "
+                f"{header!r} but this run records {','.join(history.columns())!r}; log to "
+                "another file, or leave append out to start this one afresh"
+            )
+        if not text.endswith("\n"):
+            raise ValueError(
+                f"CSVLogger({os.fspath(self.path)!r}, append=True): the file's last row is "
+                "cut short (it does not end with a newline); repair or move the file first"
+            )
+        return text
+
+    def _append(self, text: str) -> None:
+        """Append ``text`` in one write; on failure, cut the file back to its old size."""
+        data = text.encode("utf-8")
+        path = os.fspath(self.path)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise OSError(error.errno, f"cannot append to {path!r}: {error.strerror}") from None
+        try:
+            size = os.fstat(fd).st_size
+            try:
+                written = os.write(fd, data)
+                if written != len(data):
+                    raise OSError(f"wrote {written} of {len(data)} bytes")
+            except OSError as error:
+                os.ftruncate(fd, size)
+                raise OSError(
+                    error.errno,
+                    f"cannot append to {path!r}: {error.strerror or error}; the file is as it "
+                    "was before this row",
+                ) from error
+        finally:
+            os.close(fd)
 
     def __repr__(self) -> str:
         return f"CSVLogger({os.fspath(self.path)!r})"
@@ -314,6 +398,7 @@ def fit(
     progress: bool = False,
     predict: Predict | None = None,
     compile: bool = False,
+    nonfinite: Literal["raise", "warn"] = "raise",
 ) -> History:
     """Train ``model`` on ``(X, y)`` and return the ``History``.
 
@@ -356,7 +441,11 @@ def fit(
             on micrograd's demo. The losses equal ``compile=False``'s to
             rounding. Not for dropout, batch norm or ``Sophia`` (refused with
             the reason), and the loss must be a mean of per-sample losses, as
-            every loss in ``LOSSES`` is (checked on the first batch).
+            every loss in ``LOSSES`` is (checked once, before the first step,
+            on up to 8 samples of the first batch against the dynamic engine).
+        nonfinite: what happens when training diverges (see below):
+            ``"raise"`` (a ``DivergenceError``) or ``"warn"`` (a
+            ``RuntimeWarning``, and the ``History`` so far, with ``diverged``).
 
     Modes: the steps run in training mode and the validation data is
     evaluated in evaluation mode under ``no_grad`` (dropout off, batch norm on
@@ -386,11 +475,22 @@ def fit(
     counting frees them, and the collector's rescans of each step's tens of
     thousands of live nodes cost about a third of the training time.
 
+    Divergence: training stops at the first loss, gradient or parameter that
+    is inf or NaN (nothing computed after one is meaningful). The error names
+    the epoch, the batch, what became non-finite and the first non-finite
+    parameter (or the largest, when all are finite: optimizers refuse a step
+    that would make one non-finite, so the model keeps the parameters of the
+    last good step), and says what to try: a lower learning rate first.
+
     Raises:
         ValueError: before any training, for an empty data set, mismatched
-            ``X``/``y`` lengths, samples of the wrong width, targets outside the
-            loss's domain, ``lr <= 0``, an optimizer that holds none of the
-            model's parameters, or batch norm with a batch of 1 sample.
+            ``X``/``y`` lengths, samples of the wrong width or holding inf or
+            NaN, targets outside the loss's domain, ``lr <= 0``, epochs or a
+            batch size that is not a whole number >= 1, an optimizer that holds
+            none of the model's parameters, a parameter that is already inf or
+            NaN, or batch norm with a batch of 1 sample.
+        DivergenceError: (a ``FloatingPointError``) when training diverges,
+            unless ``nonfinite="warn"``.
 
     Example:
         >>> from autograd_lite import datasets, nn, optim
@@ -401,6 +501,13 @@ def fit(
         >>> history.accuracy[-1]
         1.0
     """
+    for name, flag in (("shuffle", shuffle), ("progress", progress)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"fit: {name} must be True or False, got {flag!r}")
+    if not is_whole(seed):
+        raise TypeError(f"fit: seed must be an int (it seeds random.Random), got {seed!r}")
+    if nonfinite not in ("raise", "warn"):
+        raise ValueError(f"fit: nonfinite={nonfinite!r}: use 'raise' or 'warn'")
     run = _checked_run(
         model, X, y, loss, optimizer, epochs, batch_size, l2, scheduler, validation_data,
         stop_at_loss, callbacks, predict, compile,
@@ -418,10 +525,42 @@ def fit(
                 _run_epoch(run, order, history)
                 if _end_epoch(run, history, bar):
                     break
+    except DivergenceError as diverged:
+        if nonfinite == "raise":
+            raise
+        _truncate(history, diverged.epoch - 1)
+        history.stopped_early = history.diverged = True
+        history.diverged_epoch = diverged.epoch
+        history.stop_reason = diverged.summary
+        warnings.warn(diverged.summary, RuntimeWarning, stacklevel=2)
     finally:
         if bar is not None:
             bar.close()
     return history
+
+
+class DivergenceError(FloatingPointError):
+    """``fit``'s error when a loss, a gradient or a parameter became inf or NaN.
+
+    Attributes:
+        epoch: the epoch in which it happened (1 is the first).
+        summary: the message without its last sentence, the hint about
+            ``fit(nonfinite="warn")``: for programs that offer no such option
+            (the command line) and for the warning itself.
+    """
+
+    def __init__(self, summary: str, epoch: int) -> None:
+        hint = ". fit(nonfinite='warn') warns instead and returns the history of the epochs before"
+        super().__init__(summary + hint)
+        self.summary = summary
+        self.epoch = epoch
+
+
+def _truncate(history: History, epochs: int) -> None:
+    """Keep only the first ``epochs`` epochs in every list of ``history``."""
+    for column in (history.loss, history.accuracy, history.val_loss, history.val_accuracy):
+        del column[epochs:]
+    del history.lr[epochs:]
 
 
 @dataclass
@@ -469,12 +608,15 @@ def _checked_run(
         raise TypeError(
             f"fit: optimizer must be an optim.Optimizer, got {type(optimizer).__name__}"
         )
-    if not (math.isfinite(optimizer.lr) and optimizer.lr > 0.0):
-        raise ValueError(f"fit: the optimizer's lr is {optimizer.lr!r}; it must be > 0")
-    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0.0 <= l2 < math.inf:
-        raise ValueError(f"fit: l2 must be a finite number >= 0, got {l2!r}")
-    if stop_at_loss is not None and not isinstance(stop_at_loss, (int, float)):
-        raise TypeError(f"fit: stop_at_loss must be a number or None, got {stop_at_loss!r}")
+    if not (is_real(optimizer.lr) and math.isfinite(optimizer.lr) and optimizer.lr > 0.0):
+        raise ValueError(
+            f"fit: the optimizer's lr is {optimizer.lr!r}; it must be a finite number > 0"
+        )
+    l2 = _check_nonnegative(l2, "l2", "fit")
+    if stop_at_loss is not None:
+        if not is_real(stop_at_loss):
+            raise TypeError(f"fit: stop_at_loss must be a number or None, got {stop_at_loss!r}")
+        stop_at_loss = _check_finite(stop_at_loss, "stop_at_loss", "fit")
     if scheduler is not None and scheduler.optimizer is not optimizer:
         raise ValueError("fit: the scheduler drives another optimizer than the one given")
     callbacks = list(callbacks)
@@ -482,6 +624,12 @@ def _checked_run(
         if not callable(callback):
             raise TypeError(f"fit: every callback must be callable, got {callback!r}")
     params = model.parameters()
+    for name, p in model.named_parameters():
+        if not math.isfinite(number_of(p)):
+            raise ValueError(
+                f"fit: parameter {name!r} is {p.data!r} before training; nothing trained from "
+                "it would mean anything: set it to a finite number, or build the model afresh"
+            )
     owned = {id(p) for p in params}
     if not any(id(p) in owned for p in optimizer.params):
         raise ValueError(
@@ -518,41 +666,119 @@ def _run_epoch(run: _Run, order: list[int], history: History) -> None:
     """One pass over the data in batches of ``run.size``, in ``order``: a step per
     batch; the epoch's learning rate, loss and accuracy go into ``history``."""
     model, optimizer, size, n = run.model, run.optimizer, run.size, len(order)
-    history.lr.append(optimizer.lr)
     total = 0.0
     correct = 0
     for start in range(0, n, size):
         batch = order[start : start + size]
         targets = [run.y[i] for i in batch]
-        model.zero_grad()
-        if run.compiled is not None:  # forward and backward in generated code
-            value, outputs = run.compiled.step(batch)
-            optimizer.step()
-        else:
-            outputs = model.forward_batch([run.X[i] for i in batch])
-            objective = run.loss_fn(outputs, targets)
-            if run.l2:
-                objective = objective + _losses.l2_penalty(run.params, run.l2)
-            optimizer.step(_returning(objective))  # backward(), then the update
-            value = objective.data
+        outputs: Any = None
+        try:
+            model.zero_grad()
+            if run.compiled is not None:  # forward and backward in generated code
+                value, outputs = run.compiled.step(batch)
+                optimizer.step()
+            else:
+                outputs = model.forward_batch([run.X[i] for i in batch])
+                objective = run.loss_fn(outputs, targets)
+                if run.l2:
+                    objective = objective + _losses.l2_penalty(run.params, run.l2)
+                optimizer.step(_returning(objective))  # backward(), then the update
+                value = objective.data
+        except (FloatingPointError, ValueError) as error:
+            if not _is_divergence(error, run, outputs):
+                raise
+            where = f"epoch {history.epochs + 1}"
+            if size < n:
+                where += f", batch {start // size + 1} of {-(-n // size)}"
+            raise DivergenceError(_divergence(run, where, error), history.epochs + 1) from error
         total += value * len(batch)
         if run.predict is not None:
             correct += _count_correct(run.predict, outputs, targets)
+    history.lr.append(optimizer.lr)
     # One batch: its loss itself ((L * n) / n can differ from L in the last bit).
     history.loss.append(value if size == n else total / n)
     if run.predict is not None:
         history.accuracy.append(correct / n)
 
 
+def _is_divergence(error: Exception, run: _Run, outputs: Any) -> bool:
+    """Whether a step's error comes from a number gone inf or NaN (not a bad argument)."""
+    if isinstance(error, FloatingPointError):  # backward() or an optimizer's step refused
+        return True
+    if isinstance(error.__context__, OverflowError):  # an op's result overflowed
+        return True
+    flat = outputs if isinstance(outputs, list) else []
+    flat = [v for out in flat for v in (out if isinstance(out, list) else [out])]
+    if any(isinstance(v, Value) and not math.isfinite(v.data) for v in flat):
+        return True  # e.g. a loss refusing a NaN prediction
+    return _first_nonfinite(run) is not None
+
+
+def _divergence(run: _Run, where: str, cause: Exception | str) -> str:
+    """The message for a divergence in ``where``: what, which parameter, what to do."""
+    text = str(cause)
+    # The advice of backward() (nonfinite='warn' to carry on) and of the optimizer
+    # is replaced by fit's own, below.
+    for advice in (". Check the inputs' range", ". Lower the learning rate"):
+        text = text.split(advice, 1)[0]
+    text = text.rstrip(".")
+    optimizer = run.optimizer
+    if text.startswith(f"{type(optimizer).__name__}.step():"):
+        state = ""  # the optimizer named the parameter and undid its step
+    else:
+        state = f" Then {_parameters_state(run)}."
+    adaptive = "" if type(optimizer).__name__ != "SGD" else ", use optim.Adam (its steps adapt)"
+    return (
+        f"fit: training diverged in {where}: {text}.{state} Training stopped there: nothing "
+        "computed after an inf or NaN means anything. Lower the learning rate "
+        f"(lr={optimizer.lr!r}; try a tenth){adaptive}, or scale the inputs"
+    )
+
+
+def _parameters_state(run: _Run) -> str:
+    """The first non-finite parameter, else the first with a non-finite gradient, else
+    the largest: where to look when training diverged."""
+    found = _first_nonfinite(run)
+    if found is not None:
+        return f"the first non-finite parameter is {found[0]!r} = {found[1].data!r}"
+    named = run.model.named_parameters()
+    for name, p in named:
+        if not math.isfinite(number_of(p.grad)):
+            return (
+                f"every parameter is finite; the first with a non-finite gradient is {name!r} "
+                f"(gradient {number_of(p.grad)!r})"
+            )
+    name, p = max(named, key=lambda pair: abs(pair[1].data))
+    return f"every parameter is finite; the largest is {name!r} = {p.data:.6g}"
+
+
+def _first_nonfinite(run: _Run) -> tuple[str, Value] | None:
+    """The first parameter (name, Value) that is inf or NaN, else None."""
+    if math.isfinite(sum([p.data for p in run.params])):
+        return None
+    for name, p in run.model.named_parameters():
+        if not math.isfinite(p.data):
+            return name, p
+    return None  # the sum of large finite values overflowed
+
+
 def _end_epoch(run: _Run, history: History, bar: Any) -> bool:
     """After an epoch: validation, the schedule, the progress bar, then the stop
     conditions and callbacks; True when training should stop."""
+    epoch = history.epochs
+    if _first_nonfinite(run) is not None:  # an optimizer of one's own may not check
+        cause = f"a step of {type(run.optimizer).__name__} made a parameter non-finite"
+        raise DivergenceError(_divergence(run, f"epoch {epoch}", cause), epoch)
     if run.validation_data is not None:
         if run.compiled is not None:
             val_loss, val_accuracy = run.compiled.evaluate(run.validation_data, run.predict)
         else:
             val_loss, val_accuracy = _evaluate(
                 run.model, run.validation_data, run.loss_fn, run.l2, run.params, run.predict
+            )
+        if not math.isfinite(val_loss):
+            raise DivergenceError(
+                _divergence(run, f"epoch {epoch}", f"the validation loss is {val_loss!r}"), epoch
             )
         history.val_loss.append(val_loss)
         if val_accuracy is not None:
@@ -581,6 +807,10 @@ def _end_epoch(run: _Run, history: History, bar: Any) -> bool:
 #: fit(compile=True) traces one function per target value when there are at most
 #: this many distinct targets (class labels); otherwise targets are arguments.
 _MAX_TRACES = 32
+#: fit(compile=True) checks the compiled objective against the dynamic engine on
+#: this many samples, once: enough to catch a loss that is not a mean of
+#: per-sample losses, at a cost that does not grow with the batch.
+_CHECK_ROWS = 8
 
 
 class _CompiledObjective:
@@ -620,7 +850,7 @@ class _CompiledObjective:
                     + "; a compiled trace would replay one step's version forever. Train it "
                     "with compile=False"
                 )
-        self._model, self._loss_fn, self._params = model, loss_fn, params
+        self._model, self._loss_fn, self._params, self._l2 = model, loss_fn, params, l2
         self._X: list[tuple[float, ...]] = []
         self._y = y
         keys = {_target_key(t) for t in y}
@@ -640,11 +870,13 @@ class _CompiledObjective:
         self._checked = False
 
     def bind(self, X: Sequence[Sequence[float]]) -> _CompiledObjective:
-        self._X = [tuple(float(v) for v in x) for x in X]
+        self._X = [tuple(number_of(v) for v in x) for x in X]
         return self
 
     def step(self, batch: list[int]) -> tuple[float, list[Any]]:
         """Add the batch's mean-loss gradient into ``.grad``; (objective, outputs)."""
+        if not self._checked:
+            self._check_separable(batch)
         X, y = self._X, self._y
         scale = 1.0 / len(batch)
         outputs: list[Any] = [None] * len(batch)
@@ -657,8 +889,6 @@ class _CompiledObjective:
                 outputs[j] = self._as_output(out)
         if self._reg is not None:
             total += self._reg.backward()
-        if not self._checked:
-            self._check_separable(batch, total)
         return total, outputs
 
     def evaluate(
@@ -669,7 +899,7 @@ class _CompiledObjective:
         total = 0.0
         outputs: list[Any] = [None] * len(X_val)
         for key, members in self._groups(list(y_val)).items():
-            rows = [self._row(tuple(map(float, X_val[j])), y_val[j]) for j in members]
+            rows = [self._row(tuple(map(number_of, X_val[j])), y_val[j]) for j in members]
             value, aux = self._trace(key).forward_batch(rows)
             total += value
             for j, out in zip(members, aux):
@@ -691,7 +921,7 @@ class _CompiledObjective:
     def _row(self, x: tuple[float, ...], t: Any) -> tuple[float, ...]:
         if self._by_target:
             return x
-        return x + (tuple(map(float, t)) if _is_sequence(t) else (float(t),))
+        return x + (tuple(map(number_of, t)) if _is_sequence(t) else (number_of(t),))
 
     def _trace(self, key: Any) -> CompiledWithAux:
         compiled = self._traces.get(key)
@@ -720,19 +950,43 @@ class _CompiledObjective:
             return Value(values[0])
         return [Value(v) for v in values]
 
-    def _check_separable(self, batch: list[int], compiled_value: float) -> None:
-        """Once: the compiled objective of the first batch must equal the dynamic one."""
+    def _check_separable(self, batch: list[int]) -> None:
+        """Once, before the first step: on up to ``_CHECK_ROWS`` samples (the first
+        batch's, then the data's next ones when the batch is smaller), the compiled
+        objective must equal the loss function's on the same samples.
+
+        Both sides are the objective of those samples as one batch (the mean of
+        their losses, plus the L2 term), so a loss that is not a mean of
+        per-sample losses (a max, a sum) differs there as it would on the batch.
+        NOTE: a model whose control flow reads ``.data`` is caught only if one of
+        the checked samples takes another branch than the trace.
+        """
         self._checked = True
+        rows = batch[:_CHECK_ROWS]
+        if len(rows) < _CHECK_ROWS:
+            chosen = set(rows)
+            more = (i for i in range(len(self._X)) if i not in chosen)
+            rows = rows + list(itertools.islice(more, _CHECK_ROWS - len(rows)))
+        y = self._y
+        compiled = 0.0
+        for key, members in self._groups([y[i] for i in rows]).items():
+            picked = [rows[j] for j in members]
+            compiled += self._trace(key).forward_batch(
+                [self._row(self._X[i], y[i]) for i in picked]
+            )[0]
+        compiled /= len(rows)
         with no_grad():
-            outputs = self._model.forward_batch([list(self._X[i]) for i in batch])
-            objective = self._loss_fn(outputs, [self._y[i] for i in batch])
-        dynamic = objective.data + (self._reg() if self._reg is not None else 0.0)
-        if not math.isclose(compiled_value, dynamic, rel_tol=1e-9, abs_tol=1e-12):
+            outputs = self._model.forward_batch([list(self._X[i]) for i in rows])
+            dynamic = self._loss_fn(outputs, [y[i] for i in rows]).data
+            if self._reg is not None:
+                compiled += self._reg()
+                dynamic += _losses.l2_penalty(self._params, self._l2).data
+        if not math.isclose(compiled, dynamic, rel_tol=1e-9, abs_tol=1e-12):
             raise ValueError(
-                f"fit(compile=True): the compiled objective of the first batch is "
-                f"{compiled_value!r} but the loss function gives {dynamic!r}. compile=True "
-                "needs a loss that is the mean of per-sample losses and whose control flow "
-                "does not read .data; train with compile=False"
+                f"fit(compile=True): on {len(rows)} samples (from the first batch), the "
+                f"compiled objective is {compiled!r} but the loss function gives {dynamic!r}. "
+                "compile=True needs a loss that is the mean of per-sample losses and whose "
+                "control flow does not read .data; train with compile=False"
             )
 
 
@@ -821,8 +1075,8 @@ def plot_decision_boundary(
         )
     labels = sorted(set(y))
     classify = _classifier(model, predict, labels)
-    xs = [float(x[0]) for x in X]
-    ys = [float(x[1]) for x in X]
+    xs = [number_of(x[0]) for x in X]
+    ys = [number_of(x[1]) for x in X]
     pad_x = 0.1 * (max(xs) - min(xs)) or 1.0
     pad_y = 0.1 * (max(ys) - min(ys)) or 1.0
     grid_x = linspace(min(xs) - pad_x, max(xs) + pad_x, resolution)
@@ -877,7 +1131,9 @@ def _loss_function(loss: str | LossFunction) -> tuple[LossFunction, str]:
 
 def _check_int(n: Any, name: str) -> None:
     if not is_whole(n) or n < 1:
-        raise ValueError(f"fit: {name} must be a positive int, got {n!r}")
+        raise ValueError(
+            f"fit: {name} must be a positive int (a whole number 1, 2, ...), got {n!r}"
+        )
 
 
 def _check_data(
@@ -908,6 +1164,11 @@ def _check_data(
         for v in x:
             if not (is_real(v) or isinstance(v, Value)):
                 raise ValueError(f"{x_name}[{i}] holds {v!r}; samples must be numbers")
+            if not _is_finite(v):
+                raise ValueError(
+                    f"{x_name}[{i}] holds {v!r}; samples must be finite numbers (drop or fill "
+                    "in the missing values first)"
+                )
     with no_grad(), _modes(model, training=False):  # no dropout draw, no batch of one
         probe = model(X[0])
     n_outputs = 1 if isinstance(probe, Value) else len(probe)
@@ -950,14 +1211,22 @@ def _target_problem(t: Any, loss_name: str, n_outputs: int) -> str:
     for v in values:
         if not (is_real(v) or isinstance(v, Value)):
             return "expected a number"
-        number = float(v)
-        if not math.isfinite(number):
+        if not _is_finite(v):
             return "expected a finite number"
+        number = number_of(v)
         if loss_name.startswith("binary_cross_entropy") and not 0.0 <= number <= 1.0:
             return "expected a label 0 or 1 (or a probability between them)"
         if loss_name == "hinge" and number not in (-1.0, 1.0):
             return "expected -1 or +1 (map 0/1 labels with 2*y - 1)"
     return ""
+
+
+def _is_finite(v: Any) -> bool:
+    """A finite number (a Value's ``.data`` for a Value); an int too large for a float is not."""
+    try:
+        return math.isfinite(number_of(v))
+    except OverflowError:
+        return False
 
 
 def _default_predict(loss_name: str, y: Sequence[Any], n_outputs: int) -> Predict | None:

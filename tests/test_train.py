@@ -3,7 +3,9 @@ acceptance accuracies (XOR, micrograd's moons demo, a 3-class spiral),
 parity with micrograd's demo loop, fit's batching/history/callbacks/early
 stopping, train/eval modes, the remedies in training (a 20-layer sigmoid
 network with and without skip connections and batch norm, dropout, Sophia),
-logging callbacks, plots, and bad input rejected before any training."""
+logging callbacks, plots, bad input rejected before any training, divergence
+stopping training loudly, files written whole, and fit(compile=True)'s cheap
+check."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import pytest
 from autograd_lite import Value, datasets, is_grad_enabled, losses, nn, optim
 from autograd_lite.train import (
     CSVLogger,
+    DivergenceError,
     History,
     TensorBoardLogger,
     evaluate,
@@ -766,6 +769,18 @@ def bad_fit(change: dict[str, Any]) -> tuple[nn.MLP, optim.SGD, dict[str, Any]]:
         ({"epochs": 0}, "epochs must be a positive int"),
         ({"batch_size": 0}, "batch_size must be a positive int"),
         ({"l2": -1.0}, "l2 must be a finite number >= 0"),
+        # issue 19: each bad argument names itself, its value and what is valid
+        ({"epochs": 2.5}, r"epochs must be a positive int \(a whole number 1, 2, ...\), got 2.5"),
+        ({"epochs": -3}, "epochs must be a positive int .*got -3"),
+        ({"epochs": True}, "epochs must be a positive int .*got True"),
+        ({"batch_size": 1.5}, "batch_size must be a positive int .*got 1.5"),
+        ({"batch_size": -2}, "batch_size must be a positive int .*got -2"),
+        ({"l2": math.inf}, "l2 must be a finite number, got inf"),
+        ({"l2": 10**400}, "l2 must be a finite number, got 1000"),
+        ({"stop_at_loss": math.nan}, "stop_at_loss must be a finite number, got nan"),
+        ({"nonfinite": "ignore"}, "nonfinite='ignore': use 'raise' or 'warn'"),
+        ({"X": [[0.1, math.nan]] + [[0.1, 0.2]] * 9}, r"X\[0\] holds nan; samples must be finite"),
+        ({"X": [[0.1, 0.2]] * 9 + [[math.inf, 0.2]]}, r"X\[9\] holds inf"),
         ({"validation_data": ([[0.1, 0.2]], [5])}, r"y_val\[0\] = 5 is outside"),
         ({"optimizer": optim.SGD([Value(1.0)], lr=0.1)}, "none of the model's parameters"),
     ],
@@ -781,10 +796,252 @@ def test_bad_input_fails_before_any_training(change: dict[str, Any], message: st
 
 def test_learning_rate_must_be_positive() -> None:
     model, X, y = small_problem()
-    with pytest.raises(ValueError, match="lr must be > 0"):
+    with pytest.raises(ValueError, match="lr must be a finite number > 0"):
         optim.SGD(model.parameters(), lr=0.0)
     opt = optim.SGD(model.parameters(), lr=0.1)
     opt.lr = -0.1
-    with pytest.raises(ValueError, match=r"lr is -0\.1; it must be > 0"):
+    with pytest.raises(ValueError, match=r"lr is -0\.1; it must be a finite number > 0"):
         fit(model, X, y, loss="binary_cross_entropy", optimizer=opt, epochs=1)
     assert opt.step_count == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        ({"seed": "a"}, TypeError, "seed must be an int"),
+        ({"shuffle": "no"}, TypeError, "shuffle must be True or False, got 'no'"),
+        ({"progress": 1}, TypeError, "progress must be True or False, got 1"),
+        ({"stop_at_loss": "0.1"}, TypeError, "stop_at_loss must be a number or None"),
+    ],
+)
+def test_bad_flags_are_type_errors_before_any_training(
+    change: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    model, opt, args = bad_fit(change)
+    with pytest.raises(error, match=message):
+        fit(model, **args)
+    assert opt.step_count == 0
+
+
+def test_a_parameter_already_nan_is_refused_before_training() -> None:
+    model, _, args = bad_fit({})
+    try:
+        model.parameters()[4].data = math.nan
+    except (TypeError, ValueError):
+        pytest.skip("assigning nan to .data is refused at the assignment")
+    with pytest.raises(ValueError, match=r"parameter 'layers.0.neurons.1.w.1' is nan before"):
+        fit(model, **args)
+
+
+def test_value_targets_are_read_without_float() -> None:
+    # float(Value) raises (issue 19); the targets' check read them with float().
+    model, X, y = small_problem()
+    targets = [Value(float(t)) for t in y]
+    history = fit(model, X, targets, loss="mse", epochs=2,
+                  optimizer=optim.SGD(model.parameters(), lr=0.1))  # fmt: skip
+    assert history.epochs == 2
+
+
+# -- divergence is loud (issue 19) -------------------------------------------------------------
+
+
+def huge_lr_run(**kwargs: Any) -> tuple[nn.MLP, list[float], Any]:
+    """RMSprop with lr=1e308 on XOR: its first step would make every weight inf."""
+    X, y = datasets.xor()
+    model = nn.MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", seed=1)
+    before = [p.data for p in model.parameters()]
+    opt = optim.RMSprop(model.parameters(), lr=1e308)
+    run = lambda: fit(model, X, y, loss="binary_cross_entropy", optimizer=opt, epochs=3, **kwargs)  # noqa: E731
+    return model, before, run
+
+
+def test_a_huge_learning_rate_raises_naming_the_epoch_and_the_parameter() -> None:
+    # Before: a NaN parameter, then "binary_cross_entropy: prediction nan is not a probability
+    # in [0, 1]; apply sigmoid first" (the CLI printed `final loss nan` and exited 0).
+    model, before, run = huge_lr_run()
+    with pytest.raises(DivergenceError) as caught:
+        run()
+    message = str(caught.value)
+    assert message.startswith("fit: training diverged in epoch 1: RMSprop.step(): ")
+    assert "parameter 'layers.0.neurons.0.w.0' inf" in message
+    assert "Lower the learning rate (lr=1e+308; try a tenth)" in message
+    assert "nonfinite='warn'" in message
+    assert "nonfinite='warn'" not in caught.value.summary  # for the command line
+    assert caught.value.epoch == 1
+    assert isinstance(caught.value, FloatingPointError)
+    assert [p.data for p in model.parameters()] == before  # the last good step's
+
+
+def test_divergence_names_the_batch_and_the_largest_parameter() -> None:
+    X, y = datasets.moons(40, seed=0)
+    model = nn.MLP(2, [8, 1], seed=1)
+    opt = optim.SGD(model.parameters(), lr=10.0)
+    with pytest.raises(DivergenceError) as caught:
+        fit(model, X, [float(t) for t in y], loss="mse", optimizer=opt, epochs=50, batch_size=10)
+    message = str(caught.value)
+    assert "diverged in epoch 2, batch 3 of 4: " in message
+    assert "overflows a float" in message
+    assert "every parameter is finite; the largest is 'layers.0.neurons." in message
+    assert "use optim.Adam" in message
+    assert all(math.isfinite(p.data) for p in model.parameters())
+
+
+def test_nonfinite_warn_returns_a_history_that_says_it_diverged() -> None:
+    model, before, run = huge_lr_run(nonfinite="warn")
+    with pytest.warns(RuntimeWarning, match="diverged in epoch 1: RMSprop.step"):
+        history = run()
+    assert history.diverged
+    assert history.diverged_epoch == 1
+    assert history.stopped_early
+    assert "parameter 'layers.0.neurons.0.w.0' inf" in history.stop_reason
+    assert history.epochs == 0
+    assert history.lr == []
+    assert repr(history) == "History(0 epochs, diverged in epoch 1)"
+    assert history.to_dict()["diverged_epoch"] == 1
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_nonfinite_warn_keeps_the_whole_epochs_before_the_divergence(tmp_path: Any) -> None:
+    X, y = datasets.moons(40, seed=0)
+    model = nn.MLP(2, [8, 1], seed=1)
+    opt = optim.SGD(model.parameters(), lr=10.0)
+    path = tmp_path / "log.csv"
+    with pytest.warns(RuntimeWarning, match="epoch 2, batch 3 of 4"):
+        history = fit(model, X, [float(t) for t in y], loss="mse", optimizer=opt, epochs=50,
+                      batch_size=10, nonfinite="warn", validation_data=(X, [float(t) for t in y]),
+                      callbacks=[CSVLogger(path)])  # fmt: skip
+    assert history.diverged_epoch == 2
+    assert history.epochs == 1
+    assert [len(history.lr), len(history.val_loss)] == [1, 1]
+    assert "diverged in epoch 2" in repr(history)
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 2  # header, epoch 1
+
+
+class UncheckedSGD(optim.Optimizer):
+    """An optimizer of one's own that overrides step() and checks nothing."""
+
+    def step(self, closure: Any = None) -> Any:
+        loss = closure() if closure is not None else None
+        if loss is not None:
+            loss.backward()
+        for p in self.params:
+            p.data -= self.lr * p.grad * 1e308
+        return loss
+
+    def _update(self) -> None:  # pragma: no cover - step() above does the work
+        raise NotImplementedError
+
+
+def test_a_parameter_made_non_finite_by_an_unchecked_optimizer_is_named() -> None:
+    model, X, y = small_problem()
+    opt = UncheckedSGD(model.parameters(), lr=10.0)
+    with pytest.raises(DivergenceError, match=r"epoch 1: a step of UncheckedSGD made a param"):
+        fit(model, X, y, loss="binary_cross_entropy", optimizer=opt, epochs=5)
+
+
+# -- files are written whole or not at all (issue 19) -------------------------------------------
+
+
+def test_history_to_csv_leaves_the_old_file_when_the_write_fails(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    path = tmp_path / "history.csv"
+    History(loss=[0.5], lr=[0.1]).to_csv(path)
+    old = path.read_bytes()
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        History(loss=[0.5, 0.25, 0.125], lr=[0.1] * 3).to_csv(path)
+    assert path.read_bytes() == old
+    assert os.listdir(tmp_path) == ["history.csv"]  # no temporary file left behind
+
+
+def test_csv_logger_never_leaves_a_half_written_row(tmp_path: Any, monkeypatch: Any) -> None:
+    model, X, y = small_problem()
+    path = tmp_path / "log.csv"
+    opt = optim.SGD(model.parameters(), lr=0.5)
+    fit(model, X, y, loss="binary_cross_entropy", optimizer=opt, epochs=2,
+        callbacks=[CSVLogger(path)])  # fmt: skip
+    old = path.read_bytes()
+    real_write = os.write
+
+    def half_then_full(fd: int, data: bytes) -> int:
+        real_write(fd, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    # a later epoch's row: cut back off, the file as before that row
+    monkeypatch.setattr(os, "write", half_then_full)
+    logger = CSVLogger(path, append=True)
+    with pytest.raises(OSError, match="as it was before this row"):
+        fit(model, X, y, loss="binary_cross_entropy", optimizer=opt, epochs=2,
+            callbacks=[logger])  # fmt: skip
+    assert path.read_bytes() == old
+    # the first epoch of a new log: written whole or not at all
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(28, "full")))
+    with pytest.raises(OSError, match="full"):
+        fit(model, X, y, loss="binary_cross_entropy", optimizer=opt, epochs=2,
+            callbacks=[CSVLogger(path)])  # fmt: skip
+    assert path.read_bytes() == old
+
+
+def test_csv_logger_refuses_to_append_other_columns(tmp_path: Any) -> None:
+    model, X, y = small_problem()
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,loss,lr\n1,0.5,0.1\n", encoding="utf-8")
+    opt = optim.SGD(model.parameters(), lr=0.5)
+    with pytest.raises(ValueError, match="columns are 'epoch,loss,lr' but this run records"):
+        fit(model, X, y, loss="binary_cross_entropy", optimizer=opt, epochs=1,
+            callbacks=[CSVLogger(path, append=True)])  # fmt: skip
+    assert path.read_text(encoding="utf-8") == "epoch,loss,lr\n1,0.5,0.1\n"
+
+
+# -- fit(compile=True) checks the compiled loss on a few rows (issue 19) ------------------------
+
+
+def count_forward_batch_rows(model: nn.MLP) -> list[int]:
+    """Record the size of every forward_batch call on ``model``."""
+    sizes: list[int] = []
+    forward_batch = model.forward_batch
+
+    def counted(X: Any) -> Any:
+        sizes.append(len(X))
+        return forward_batch(X)
+
+    model.forward_batch = counted  # type: ignore[method-assign]
+    return sizes
+
+
+def test_compiled_fit_checks_its_loss_on_at_most_8_rows_not_the_whole_batch() -> None:
+    # Before: a dynamic forward pass over the whole first batch (10,000 moons: 11.1 s of 11.9 s).
+    X, y = datasets.moons(300, noise=0.1, seed=1)
+    model = nn.MLP(2, [8, 1], seed=0)
+    sizes = count_forward_batch_rows(model)
+    fit(model, X, [2 * t - 1 for t in y], loss="hinge", epochs=2, compile=True,
+        optimizer=optim.SGD(model.parameters(), lr=0.1))  # fmt: skip
+    assert sizes == [8]
+
+
+def test_compiled_fit_still_refuses_a_loss_that_is_not_a_mean_even_on_batches_of_one() -> None:
+    # The rows checked are the first batch's, then the data's next ones: with batch_size=1,
+    # the old check compared one sample, where a sum equals a mean.
+    X, y = datasets.moons(30, noise=0.1, seed=1)
+    model = nn.MLP(2, [4, 1], seed=0)
+
+    def summed_hinge(outputs: Any, targets: Any) -> Value:
+        return losses.hinge(outputs, targets) * len(outputs)
+
+    with pytest.raises(ValueError, match=r"on 8 samples .*mean of per-sample losses"):
+        fit(model, X, [2 * t - 1 for t in y], loss=summed_hinge, epochs=1, batch_size=1,
+            compile=True, optimizer=optim.SGD(model.parameters(), lr=0.1))  # fmt: skip
+
+
+def test_compiled_fit_checks_the_l2_term_too() -> None:
+    X, y = datasets.moons(30, noise=0.1, seed=1)
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = fit(model, X, [2 * t - 1 for t in y], loss="hinge", epochs=2, l2=1e-3,
+                  compile=True, optimizer=optim.SGD(model.parameters(), lr=0.1))  # fmt: skip
+    assert history.epochs == 2
