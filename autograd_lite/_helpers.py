@@ -134,7 +134,9 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
         )
     except OSError as error:
         raise OSError(
-            error.errno, f"cannot write {target!r}: {error.strerror} (in folder {folder!r})"
+            error.errno,
+            f"cannot write {target!r}: {error.strerror} (in folder {folder!r}); the old file, "
+            "if any, is unchanged",
         ) from None
     try:
         with os.fdopen(handle, "wb") as f:
@@ -143,6 +145,7 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
             os.fsync(f.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, target)
+        _sync_folder(folder)
     except BaseException as error:
         with suppress(OSError):
             os.unlink(temporary)
@@ -153,3 +156,18 @@ def write_atomically(path: str | os.PathLike[str], content: str | bytes) -> None
                 "is unchanged",
             ) from error
         raise
+
+
+def _sync_folder(folder: str) -> None:
+    """fsync the folder, so the rename itself survives a power cut (POSIX; a no-op
+    where a folder cannot be opened, as on Windows)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the file itself is synced
+    finally:
+        os.close(handle)
