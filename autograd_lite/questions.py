@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from autograd_lite._helpers import is_whole, number_of
 from autograd_lite.autodiff import topological_order
@@ -20,7 +20,7 @@ from autograd_lite.notation import as_operand, format_number, local_formula, nod
 from autograd_lite.ops import OPS
 from autograd_lite.value import Value
 
-__all__ = ["Path", "Paths", "Summary", "Why", "paths", "summary", "tree", "why"]
+__all__ = ["MAX_EDGES", "Path", "Paths", "Summary", "Why", "paths", "summary", "tree", "why"]
 
 WhyReason = Literal[
     "root",
@@ -281,12 +281,36 @@ class Paths:
         return f"<Paths from {self.x_name} to {self.root_name}: {self.count}>"
 
 
-def paths(root: Value, x: Value, *, limit: int = 100, precision: int = 4) -> Paths:
+#: ``paths`` refuses to list paths with more edges than this in all (their nodes,
+#: formulas and factors), unless told otherwise with ``max_edges=``.
+MAX_EDGES = 1_000_000
+
+
+def paths(
+    root: Value,
+    x: Value,
+    *,
+    limit: int = 100,
+    precision: int = 4,
+    max_edges: int | None = MAX_EDGES,
+) -> Paths:
     """Every path from ``x`` up to ``root``, each with the product of its local
     derivatives; the products sum to ``x.grad`` (the chain rule, path by path).
 
-    The number of paths can grow exponentially with depth, so at most ``limit``
-    are listed; ``count`` still says how many there are.
+    The number of paths can grow exponentially with depth (ten stages of
+    ``v = v.sin() + v.cos()`` make 1,024), so at most ``limit`` are listed;
+    ``count`` still says how many there are, counted first (one pass over the
+    graph). The work is linear in the graph's size plus the size of what is listed.
+
+    Args:
+        root: the output.
+        x: the node whose paths to ``root`` are listed.
+        limit: the most paths listed.
+        precision: decimals shown.
+        max_edges: refuse up front, with a ValueError, when the paths to list have
+            more edges than this in all (each edge is a node, a formula and a
+            factor in the answer): a smaller ``limit`` or a larger ``max_edges``
+            (``None``: no limit) gets past it.
 
     Example:
         >>> x, y = Value(2.0, label="x"), Value(3.0, label="y")
@@ -300,36 +324,87 @@ def paths(root: Value, x: Value, *, limit: int = 100, precision: int = 4) -> Pat
     """
     if not is_whole(limit) or limit < 1:
         raise ValueError(f"limit={limit!r}: use a whole number >= 1")
+    if max_edges is not None and (not is_whole(max_edges) or max_edges < 1):
+        raise ValueError(f"max_edges={max_edges!r}: use a whole number >= 1, or None")
     names = node_names(root, precision)
     if x not in names:
         return Paths(x.label or format_number(x.data), names[root], [], 0, precision)
     order = topological_order(root)
     from_x = _depends_on(x, order)
-    # Path counts from x to each node, to know the total without listing them.
+    # By dynamic programming over the graph, before listing anything: how many paths
+    # lead from x to each node, how many edges they have in all, and the longest.
     count: dict[Value, int] = {x: 1}
+    edges: dict[Value, int] = {x: 0}
+    longest: dict[Value, int] = {x: 0}
     for node in order:
         if node in from_x and node is not x:
-            count[node] = sum(count.get(p, 0) for p in node.parents)
+            below = [p for p in node.parents if p in from_x]
+            count[node] = sum(count[p] for p in below)
+            edges[node] = sum(edges[p] + count[p] for p in below)
+            longest[node] = 1 + max(longest[p] for p in below)
+    listed = count[root] if count[root] <= limit else None
+    size = edges[root] if listed is not None else limit * longest[root]
+    if max_edges is not None and size > max_edges:
+        what = (
+            f"all {count[root]:,} of them have {size:,} edges"
+            if listed is not None
+            else f"the {limit:,} listed (of {count[root]:,}) have up to {size:,} edges"
+        )
+        raise ValueError(
+            f"paths(): from {names[x]} to {names[root]}, {what}, more than "
+            f"max_edges={max_edges:,}. List fewer with limit=, pass max_edges=None (or a "
+            "larger number) to list them anyway, or use explain() for the per-node sums"
+        )
+    return Paths(names[x], names[root], _listed_paths(root, x, from_x, names, limit, precision),
+                 count[root], precision)  # fmt: skip
+
+
+def _listed_paths(
+    root: Value,
+    x: Value,
+    from_x: set[Value],
+    names: dict[Value, str],
+    limit: int,
+    precision: int,
+) -> list[Path]:
+    """The first ``limit`` paths from ``x`` to ``root``, depth-first from the root
+    (first operands first).
+
+    One shared trail of edges, extended and cut back as the walk goes (a copy per
+    step would make a chain of n nodes cost n**2): every step down leads to x,
+    since only nodes that depend on x are entered, so the work is the size of the
+    paths listed.
+    """
     found: list[Path] = []
-    # Depth-first from the root down to x, on an explicit stack (graphs can be deep).
-    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(root, [])]
+    trail: list[tuple[Value, int]] = []  # (node, operand index), from the root down
+    # Frames: a node and the next operand index to try.
+    stack: list[list[Any]] = [[root, 0]]
     while stack and len(found) < limit:
-        node, trail = stack.pop()
-        if node is x:
-            edges = list(reversed(trail))
+        frame = stack[-1]
+        node, i = frame
+        if node is x and i == 0:
+            edges = trail[::-1]
             nodes = (x, *(n for n, _ in edges))
-            formulas = tuple(local_formula(n, i, names, precision) for n, i in edges)
-            factors = tuple(number_of(n.local_grads[i]) for n, i in edges)
+            formulas = tuple(local_formula(n, k, names, precision) for n, k in edges)
+            factors = tuple(number_of(n.local_grads[k]) for n, k in edges)
             product = 1.0
             for factor in factors:
                 product *= factor
             found.append(Path(nodes, tuple(names[n] for n in nodes), formulas, factors, product))
-            continue
-        for i in reversed(range(len(node.parents))):
-            parent = node.parents[i]
-            if parent in from_x:
-                stack.append((parent, [*trail, (node, i)]))
-    return Paths(names[x], names[root], found, count[root], precision)
+            frame[1] = len(node.parents)  # x's own parents do not lead to x again
+        parents = node.parents
+        while frame[1] < len(parents) and parents[frame[1]] not in from_x:
+            frame[1] += 1
+        if frame[1] < len(parents):
+            k = frame[1]
+            frame[1] += 1
+            trail.append((node, k))
+            stack.append([parents[k], 0])
+        else:
+            stack.pop()
+            if trail:
+                trail.pop()
+    return found
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd_lite.questions as questions
 from autograd_lite import Value
 from autograd_lite.ledger import explain
 from autograd_lite.notation import node_names
-from autograd_lite.questions import paths, summary, tree, why
+from autograd_lite.questions import MAX_EDGES, paths, summary, tree, why
 from tests.graphs import COS2, example
 
 # -- explanations -----------------------------------------------------------------------
@@ -102,6 +106,75 @@ def test_paths_are_capped_with_a_message() -> None:
     assert "4086 more not listed" in str(found)
     with pytest.raises(ValueError, match="limit"):
         paths(v, x, limit=0)
+
+
+def sin_chain(n: int) -> tuple[Value, Value]:
+    x = Value(0.5, label="x")
+    v = x
+    for _ in range(n):
+        v = v.sin()
+    return v, x
+
+
+def test_paths_on_a_long_chain_cost_linear_in_its_length() -> None:
+    # The defect: each step down copied the whole trail so far, so a chain of n nodes
+    # cost n**2 (40,000 nodes: 6.4 s; 100,000: 65.7 s). Twenty times the nodes must cost
+    # about twenty times as much, not four hundred: timed in the same run, best of three,
+    # with a wide margin (a ratio, not a wall-clock threshold).
+    def seconds(n: int) -> float:
+        root, x = sin_chain(n)
+        best = math.inf
+        for _ in range(3):
+            start = time.process_time()
+            found = paths(root, x)
+            best = min(best, time.process_time() - start)
+        assert found.count == 1
+        assert len(found.paths[0].nodes) == n + 1
+        return best
+
+    small, large = seconds(1_000), seconds(20_000)
+    assert large < 45 * small  # linear: ~20x; the quadratic walk was ~80x
+
+
+def test_paths_are_counted_before_any_is_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ten stages of v = sin(v) + cos(v): 2**10 paths; forty stages: 2**40, which are
+    # counted (one pass, by dynamic programming) and never enumerated
+    x = Value(0.3, label="x")
+    v = x
+    for _ in range(40):
+        v = v.sin() + v.cos()
+    listed = []
+    original = questions.local_formula
+    monkeypatch.setattr(questions, "local_formula", lambda *a: listed.append(a) or original(*a))
+    found = paths(v, x, limit=5)
+    assert found.count == 2**40
+    assert len(found) == 5
+    assert len(listed) == 5 * 80  # five paths of 80 edges each, and nothing more
+
+
+def test_paths_refuse_up_front_past_max_edges(monkeypatch: pytest.MonkeyPatch) -> None:
+    root, x = sin_chain(2_000)
+    monkeypatch.setattr(questions, "_listed_paths", None)  # listing would fail
+    with pytest.raises(ValueError, match=r"2,000 edges, more than max_edges=1,000") as info:
+        paths(root, x, max_edges=1_000)
+    assert "max_edges=None" in str(info.value)
+    assert "limit=" in str(info.value)
+    v = x = Value(0.3, label="x")
+    for _ in range(30):
+        v = v.sin() + v.cos()
+    with pytest.raises(ValueError, match=r"the 1,000,000 listed \(of 1,073,741,824\)") as info:
+        paths(v, x, limit=1_000_000)
+    assert f"max_edges={MAX_EDGES:,}" in str(info.value)
+    for bad in (0, 2.5, "many"):
+        with pytest.raises(ValueError, match="max_edges="):
+            paths(root, x, max_edges=bad)  # type: ignore[arg-type]
+
+
+def test_paths_max_edges_none_lists_them_all() -> None:
+    root, x = sin_chain(300)
+    found = paths(root, x, max_edges=None)
+    assert len(found.paths[0].nodes) == 301
+    assert paths(root, x, max_edges=300).count == 1  # exactly at the limit: listed
 
 
 def test_paths_from_a_node_not_in_the_graph() -> None:
