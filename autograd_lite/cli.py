@@ -5,15 +5,22 @@ Subcommands:
 - ``grad EXPR NAME=VALUE ...``: the value and every partial derivative, with
   ``--explain`` (forward table and backward ledger), ``--draw FILE``,
   ``--hessian``, ``--check`` (gradcheck) and ``--json``.
-- ``train DATASET``: train a small network on a toy data set.
+- ``train DATASET``: train a small network on a toy data set (or continue
+  training a saved one, ``--from MODEL``), optionally saving the model, the
+  plot and the history.
+- ``evaluate MODEL DATASET``: the loss and accuracy of a saved model.
 - ``demo``: a short tour that explains and draws an expression and trains a
   tiny network, writing its pictures into a folder.
 
 Expressions are parsed by ``autograd_lite.expression`` (a whitelist over
 Python's ``ast``; nothing is executed). Errors are one-line messages, never
 tracebacks, and the exit status says what kind: 0 ok, 1 runtime error (a
-domain error such as ``log(x)`` at x = -1, a failed gradient check, a file
-that cannot be written), 2 usage error (a bad expression or argument).
+domain error such as ``log(x)`` at x = -1, a failed gradient check, training
+that diverged, a file that cannot be written), 2 usage error (a bad expression
+or argument, or more work than the command line's limits allow).
+
+Every file is written whole or not at all (``write_atomically``): a failed
+write leaves the file that was there byte for byte.
 
 Example:
     >>> main(["grad", "x*y + sin(x)", "x=2", "y=3"])
@@ -33,6 +40,8 @@ import io
 import json
 import math
 import os
+import re
+import shutil
 import sys
 import textwrap
 import time
@@ -41,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograd_lite._helpers import finite_or_none
+from autograd_lite._helpers import finite_or_none, write_atomically
 from autograd_lite.autodiff import graph_building, hessian, no_grad
 from autograd_lite.expression import (
     FUNCTIONS,
@@ -49,6 +58,7 @@ from autograd_lite.expression import (
     EvaluationError,
     Expression,
     ExpressionError,
+    lookalike_note,
     name_is_valid,
     normalize_name,
     parse,
@@ -57,7 +67,18 @@ from autograd_lite.gradcheck import GradcheckReport, gradcheck
 from autograd_lite.jit import jit
 from autograd_lite.value import Value
 
-__all__ = ["EXIT_OK", "EXIT_RUNTIME_ERROR", "EXIT_USAGE_ERROR", "build_parser", "main"]
+__all__ = [
+    "EXIT_OK",
+    "EXIT_RUNTIME_ERROR",
+    "EXIT_USAGE_ERROR",
+    "MAX_EPOCHS",
+    "MAX_LR",
+    "MAX_NEURONS",
+    "MAX_SAMPLES",
+    "MAX_STEP_SIZE",
+    "build_parser",
+    "main",
+]
 
 #: Exit status: success.
 EXIT_OK = 0
@@ -68,14 +89,34 @@ EXIT_USAGE_ERROR = 2
 
 PROG = "autograd-lite"
 
+# The command line's limits: what it refuses up front, before any work. They keep a
+# typo (1e3 for 1e-3, an extra three zeros) from becoming a run that fills the memory
+# or never ends; the Python API has none of them, so it is the way past them.
+
+#: The largest learning rate: above it a step only overflows or saturates the network.
+MAX_LR = 100.0
+#: The most epochs one run trains.
+MAX_EPOCHS = 100_000
+#: The most samples ``--samples`` generates (the library's own limit is 10 times more).
+MAX_SAMPLES = 100_000
+#: The most neurons in all hidden layers together.
+MAX_NEURONS = 1_000
+#: The largest training step, in samples times parameters: a step holds the graph of
+#: its whole batch, about 0.55 KB per sample and parameter (measured: 1,000 moons
+#: samples through 337 parameters take 185 MB), so this is about half a gigabyte.
+#: ``--compile`` builds no graph per step and is not limited by it.
+MAX_STEP_SIZE = 1_000_000
+_BYTES_PER_STEP_SIZE = 550
+
 _EXIT_CODES = """\
 exit status (errors are one message on stderr, also with --json):
   0  success
   1  runtime error: the expression is undefined at the point (log(x) at x = -1),
-     a gradient check failed, a file could not be written, an optional
+     a gradient check failed, training diverged, a file could not be read or
+     written (a failed write leaves the old file as it was), an optional
      dependency is missing
   2  usage error: a rejected expression, a missing or unused variable, a bad
-     option"""
+     option, more than a limit allows, a model that does not fit the data"""
 
 _LANGUAGE = (
     "expressions:\n"
@@ -122,7 +163,8 @@ examples:
   {PROG} demo
   {PROG} grad "x*y + sin(x)" x=2 y=3
   {PROG} grad "x*y + sin(x)" x=2 y=3 --explain --draw graph.svg
-  {PROG} train xor
+  {PROG} train xor --save model.json
+  {PROG} evaluate model.json xor
 
 run "{PROG} COMMAND --help" for a command's options.
 
@@ -132,6 +174,7 @@ run "{PROG} COMMAND --help" for a command's options.
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_grad(commands)
     _add_train(commands)
+    _add_evaluate(commands)
     _add_demo(commands)
     return parser
 
@@ -225,7 +268,16 @@ examples:
   {PROG} train moons --hidden 16,16 --activation relu --optimizer adam --lr 0.05
   {PROG} train spirals --epochs 100 --plot spirals.png
   {PROG} train worked-example --epochs 200 --save model.json
+  {PROG} train moons --save moons.json --history moons.csv
+  {PROG} train moons --from moons.json --epochs 20 --save moons.json
   {PROG} train xor --json
+
+limits (refused up front; the Python API has none): --lr at most {MAX_LR:g},
+--epochs at most {MAX_EPOCHS:,}, --samples at most {MAX_SAMPLES:,}, --hidden at
+most {MAX_NEURONS:,} neurons in all, and a step of at most {MAX_STEP_SIZE:,}
+samples x parameters (about half a gigabyte of graph) unless --compile.
+Training stops at the first non-finite loss or parameter (exit status 1, no
+file written).
 
 {_EXIT_CODES}""",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -243,8 +295,15 @@ examples:
         "--activation", choices=("relu", "tanh", "sigmoid"), help="the hidden layers' activation"
     )
     train.add_argument("--optimizer", choices=tuple(_OPTIMIZERS), help="the optimizer")
-    train.add_argument("--lr", type=_positive_float, metavar="RATE", help="the learning rate")
-    train.add_argument("--epochs", type=_positive_int, metavar="N", help="passes over the data")
+    train.add_argument(
+        "--lr", type=_learning_rate, metavar="RATE", help=f"the learning rate (at most {MAX_LR:g})"
+    )
+    train.add_argument(
+        "--epochs",
+        type=_epoch_count,
+        metavar="N",
+        help=f"passes over the data (at most {MAX_EPOCHS:,})",
+    )
     train.add_argument(
         "--batch-size",
         type=_positive_int,
@@ -253,9 +312,9 @@ examples:
     )
     train.add_argument(
         "--samples",
-        type=_positive_int,
+        type=_sample_count,
         metavar="N",
-        help="how many points to generate (moons and spirals only)",
+        help=f"how many points to generate (moons and spirals only; at most {MAX_SAMPLES:,})",
     )
     train.add_argument(
         "--seed",
@@ -270,6 +329,18 @@ examples:
     )
     train.add_argument("--save", metavar="FILE", help="save the trained model as JSON")
     train.add_argument(
+        "--from",
+        dest="start_from",
+        metavar="MODEL",
+        help="continue training a model saved with --save (its architecture comes from "
+        "the file, so --hidden and --activation do not apply; the optimizer starts afresh)",
+    )
+    train.add_argument(
+        "--history",
+        metavar="FILE",
+        help="save the loss (and accuracy, learning rate) of every epoch: .csv or .json",
+    )
+    train.add_argument(
         "--compile",
         action="store_true",
         help="train through the compiled path (jit): the same losses, much faster steps",
@@ -282,6 +353,45 @@ examples:
     )
     train.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     train.set_defaults(handler=_run_train)
+
+
+def _add_evaluate(commands: Any) -> None:
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="the loss and accuracy of a saved model on a toy data set",
+        description=_paragraph(
+            "Load a model saved by train --save and print its loss and accuracy on a data "
+            "set. The data is generated as train generates it: the same --seed (default 0) "
+            "gives the very points the model was trained on; another seed draws fresh "
+            "points from the same distribution, a test set."
+        ),
+        epilog=f"""\
+examples:
+  {PROG} train moons --save moons.json
+  {PROG} evaluate moons.json moons
+  {PROG} evaluate moons.json moons --seed 1 --samples 1000
+  {PROG} evaluate moons.json moons --json
+
+{_EXIT_CODES}""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evaluate.add_argument("model", metavar="MODEL", help="a model saved by train --save (JSON)")
+    evaluate.add_argument(
+        "dataset", choices=tuple(_RECIPES), metavar="DATASET", help=", ".join(_RECIPES)
+    )
+    evaluate.add_argument(
+        "--samples",
+        type=_sample_count,
+        metavar="N",
+        help=f"how many points to generate (moons and spirals only; at most {MAX_SAMPLES:,})",
+    )
+    evaluate.add_argument(
+        "--seed", type=int, default=0, help="seeds the data (default 0, as train's default)"
+    )
+    evaluate.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of text"
+    )
+    evaluate.set_defaults(handler=_run_evaluate)
 
 
 def _add_demo(commands: Any) -> None:
@@ -321,9 +431,11 @@ def _layer_sizes(text: str) -> tuple[int, ...]:
         ) from None
     if any(size < 1 for size in sizes):
         raise argparse.ArgumentTypeError(f"{text!r}: every layer needs at least one neuron")
-    if sum(sizes) > 1_000:
+    if sum(sizes) > MAX_NEURONS:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: {sum(sizes)} neurons is far too many for a scalar engine; stay under 1000"
+            f"{text!r}: {sum(sizes):,} neurons is far too many for a scalar engine; the "
+            f"command line takes at most {MAX_NEURONS:,} in all (for more, build an nn.MLP "
+            "in Python)"
         )
     return sizes
 
@@ -338,13 +450,41 @@ def _positive_int(text: str) -> int:
     return number
 
 
-def _positive_float(text: str) -> float:
+def _at_most(limit: int, what: str, beyond: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 to ``limit`` (``what`` names it in errors)."""
+
+    def checked(text: str) -> int:
+        number = _positive_int(text)
+        if number > limit:
+            raise argparse.ArgumentTypeError(
+                f"{number:,} {what}: the command line takes at most {limit:,}; {beyond}"
+            )
+        return number
+
+    return checked
+
+
+_epoch_count = _at_most(MAX_EPOCHS, "epochs", "for longer runs use fit() in Python")
+_sample_count = _at_most(
+    MAX_SAMPLES,
+    "samples",
+    "for more, generate them in Python (datasets.moons(n)) and train with fit(..., "
+    "batch_size=..., compile=True)",
+)
+
+
+def _learning_rate(text: str) -> float:
     try:
         number = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not (math.isfinite(number) and number > 0):
         raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number > 0")
+    if number > MAX_LR:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: at most {MAX_LR:g}; a larger rate only overflows or saturates the "
+            "network (did you mean 1e-3 rather than 1e3?)"
+        )
     return number
 
 
@@ -382,7 +522,7 @@ def _run_grad(args: argparse.Namespace) -> int:
             # Labelled Values, so that an error names the variable rather than arg0.
             matrix = hessian(fn)(*(Value(number, label=name) for name, number in point.items()))
         except (ValueError, ArithmeticError) as error:
-            raise CommandError(f"second derivatives: {error}") from None
+            raise CommandError(f"second derivatives: {_one_line(error)}") from None
         result["hessian"] = {
             a: dict(zip(names, row, strict=True)) for a, row in zip(names, matrix, strict=True)
         }
@@ -449,9 +589,11 @@ def _assignments(items: Sequence[str], expression: Expression) -> dict[str, floa
     if unused:
         its = ", ".join(expression.variables) or "none"
         listed = " ".join(given[name] for name in unused)
+        # A Cyrillic х and a Latin x print the same: say which letter differs.
+        notes = (lookalike_note(name, expression.variables) for name in unused)
         raise UsageError(
             f"{listed} {'is' if len(unused) == 1 else 'are'} given but not used by the "
-            f"expression (its variables: {its})"
+            f"expression (its variables: {its})" + "".join(f"; {n}" for n in notes if n)
         )
     missing = [name for name in expression.variables if name not in point]
     if missing:
@@ -463,7 +605,25 @@ def _backward(root: Value) -> None:
     try:
         root.backward()
     except FloatingPointError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(
+            f"{_one_line(error)}: the derivatives overflow a float at this point (the largest "
+            "is about 1.8e308); try a point where the numbers are smaller"
+        ) from None
+
+
+# Advice that only the Python API can follow ("pass nonfinite='warn'"): the command
+# line has no such option, so its messages leave that sentence out.
+_API_ADVICE = re.compile(r"nonfinite\s*=")
+
+
+def _one_line(error: BaseException) -> str:
+    """The library's message for a command line: one line, without the ``backward(): ``
+    prefix and without sentences of advice about arguments it has no option for."""
+    text = " ".join(str(error).split())
+    text = text.removeprefix("backward(): ")
+    sentences = re.split(r"(?<=[.;])\s+(?=[A-Za-z])", text)
+    kept = [sentence for sentence in sentences if not _API_ADVICE.search(sentence)]
+    return " ".join(kept).rstrip(" .;,") or text
 
 
 def _print_grad(result: dict[str, Any], report: GradcheckReport | None, out: Any) -> None:
@@ -509,7 +669,7 @@ def _generated_source(fn: Callable[..., Value], point: dict[str, float], label: 
     try:
         compiled.value_and_grad(*point.values())
     except (ValueError, ArithmeticError) as error:
-        raise CommandError(f"--source: {error}") from None
+        raise CommandError(f"--source: {_one_line(error)}") from None
     return compiled.source
 
 
@@ -520,7 +680,7 @@ def _explain_tables(root: Value) -> tuple[Any, Any]:
     try:
         return forward_table(root), explain(root)
     except FloatingPointError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(_one_line(error)) from None
 
 
 def _print_tables(tables: tuple[Any, Any], style: str, out: Any) -> None:
@@ -581,15 +741,41 @@ def _draw(root: Value, path: str) -> str:
     from autograd_lite.viz import draw
 
     try:
-        return draw(root).save(path)
+        picture = _rendered(draw(root), path)
     except ImportError as error:
         raise CommandError(str(error)) from None
     except RuntimeError as error:  # Graphviz's dot program is missing
-        raise CommandError(f"{error}; or draw to a .dot file") from None
+        raise CommandError(f"{_one_line(error)}; or draw to a .dot file") from None
     except ValueError as error:  # too many nodes to draw
-        raise CommandError(f"cannot draw this graph: {error}") from None
+        raise CommandError(f"cannot draw this graph: {_one_line(error)}") from None
+    _write(path, picture)
+    return path
+
+
+def _rendered(graph: Any, path: str) -> str | bytes:
+    """The drawing as the file named ``path`` holds it: DOT text, or rendered by Graphviz.
+
+    Rendered in memory, so that the file is then written whole (``_write``).
+    """
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("dot", "gv"):
+        source: str = graph.source
+        return source
+    rendered: bytes = graph.pipe(suffix)
+    return rendered
+
+
+def _write(path: str | Path, content: str | bytes) -> None:
+    """Write a file whole or not at all; a failure is a one-line CommandError."""
+    try:
+        write_atomically(path, content)
     except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
+        raise CommandError(_cannot_write(path, error)) from None
+
+
+def _cannot_write(path: str | Path, error: OSError) -> str:
+    text = " ".join((error.strerror or str(error)).split())
+    return text if text.startswith("cannot write") else f"cannot write {path}: {text}"
 
 
 def _report_json(report: GradcheckReport) -> dict[str, Any]:
@@ -676,6 +862,20 @@ class _Training:
     final_loss: float
     accuracy: float
     seconds: float
+    start_from: str | None = None
+
+
+class _DivergenceError(CommandError):
+    """Training met a non-finite loss or parameter: reported with exit status 1.
+
+    ``what`` says what happened and ``advice`` what to do; the message is both, the
+    advice last.
+    """
+
+    def __init__(self, what: str, advice: str) -> None:
+        super().__init__(f"{what}; {advice}")
+        self.what = what
+        self.advice = advice
 
 
 def _train(
@@ -691,10 +891,128 @@ def _train(
     seed: int = 0,
     progress: bool = False,
     compile: bool = False,
+    start_from: str | None = None,
 ) -> _Training:
-    from autograd_lite import datasets, optim
-    from autograd_lite.nn import MLP
+    """Train a new model (or the one saved in ``start_from``) on ``dataset``.
+
+    Raises ``_DivergenceError`` at the first epoch whose loss or parameters are not
+    finite, whether ``fit`` raises there or not.
+    """
+    from autograd_lite import optim
     from autograd_lite.train import evaluate, fit
+
+    recipe = _RECIPES[dataset]
+    if start_from is not None and (hidden is not None or activation is not None):
+        flag = "--hidden" if hidden is not None else "--activation"
+        raise UsageError(
+            f"{flag}: the architecture comes from {start_from} (--from); leave {flag} out"
+        )
+    X, y = _dataset(dataset, samples, seed)
+    if start_from is not None:
+        model = _load_model(start_from)
+        loss_name = _loss_for(model, start_from, dataset, X, y)
+        _evaluated(model, start_from, dataset, X, y, loss_name)  # finite before any step
+    else:
+        model, loss_name = _new_model(dataset, X, y, hidden, activation, seed)
+    batch = batch_size or recipe.batch_size
+    if not compile:
+        _check_step_size(len(X), batch, len(model.parameters()))
+    optimizer_name = optimizer or recipe.optimizer
+    rate = lr or recipe.lr
+    opt = getattr(optim, _OPTIMIZERS[optimizer_name])(model.parameters(), lr=rate)
+    n_epochs = epochs or recipe.epochs
+    watch = _Watch(model)
+    advice = (
+        f"try a smaller --lr (this run: {optimizer_name} --lr {rate:g}; "
+        f"the {dataset} default: {recipe.optimizer} --lr {recipe.lr:g})"
+    )
+    start = time.perf_counter()
+    try:
+        history = fit(
+            model,
+            X,
+            y,
+            loss=loss_name,
+            optimizer=opt,
+            epochs=n_epochs,
+            batch_size=batch,
+            shuffle=dataset != "worked-example",  # the article updates after each sample, in order
+            seed=seed,
+            progress=progress,
+            compile=compile,
+            callbacks=[watch],
+        )
+    except (ValueError, ArithmeticError) as error:
+        epoch = f"epoch {watch.epochs + 1} of {n_epochs}"
+        if isinstance(error, ArithmeticError) or _NON_FINITE.search(str(error)):
+            raise _DivergenceError(
+                f"training diverged in {epoch}: {_cause(error)}", advice
+            ) from None
+        raise CommandError(f"training failed in {epoch}: {_one_line(error)}") from None
+    if watch.problem:
+        raise _DivergenceError(
+            f"training diverged in epoch {watch.epochs} of {n_epochs}: {watch.problem}", advice
+        )
+    try:
+        final_loss, accuracy = evaluate(model, X, y, loss=loss_name)
+    except (ValueError, ArithmeticError) as error:
+        raise _DivergenceError(f"training diverged: {_one_line(error)}", advice) from None
+    if not math.isfinite(final_loss):
+        raise _DivergenceError(f"training diverged: the final loss is {final_loss}", advice)
+    seconds = time.perf_counter() - start
+    return _Training(
+        dataset, X, y, model, loss_name, optimizer_name, rate, batch, history, final_loss,
+        accuracy if accuracy is not None else math.nan, seconds, start_from,
+    )  # fmt: skip
+
+
+# How the library's messages about overflow read ("is inf", "non-finite", "nan").
+_NON_FINITE = re.compile(r"\b(?:non-?finite|nan|inf|overflow\w*|diverged)\b", re.IGNORECASE)
+# What the command line says itself in front of the cause: "fit: training diverged in epoch 3: ".
+_SAID_ALREADY = re.compile(r"^(?:fit: )?(?:training diverged (?:in|at) epoch \d+[^:]*: )?")
+
+
+def _cause(error: BaseException) -> str:
+    """The first sentence of a training error, which says what became non-finite; the
+    command line says the epoch and what to do itself, in its own terms."""
+    text = _SAID_ALREADY.sub("", _one_line(error)).removeprefix("backward(): ")
+    text = text.replace("the root is ", "the loss is ", 1)  # backward()'s root: the loss
+    return re.split(r"(?<=\.)\s+(?=[A-Z])", text, maxsplit=1)[0].rstrip(" .;,")
+
+
+class _Watch:
+    """A ``fit`` callback: stops training at the first epoch whose loss or parameters
+    are not finite, and remembers what it saw (nothing after a NaN means anything)."""
+
+    __name__ = "divergence check"
+
+    def __init__(self, model: Any) -> None:
+        self.named: list[tuple[str, Value]] = model.named_parameters()
+        self.epochs = 0
+        self.problem = ""
+
+    def __call__(self, history: Any) -> bool:
+        self.epochs = history.epochs
+        loss = history.loss[-1]
+        if not math.isfinite(loss):
+            self.problem = f"the loss is {loss}"
+        else:
+            self.problem = _first_non_finite(self.named)
+        return bool(self.problem)
+
+
+def _first_non_finite(named: list[tuple[str, Value]]) -> str:
+    """``"parameter 'name' is nan"`` for the first non-finite parameter, or ""."""
+    if math.isfinite(math.fsum(p.data for _, p in named)):  # one pass in the common case
+        return ""
+    for name, p in named:
+        if not math.isfinite(p.data):
+            return f"parameter {name!r} is {p.data}"
+    return ""  # the sum overflowed, but every parameter is finite
+
+
+def _dataset(dataset: str, samples: int | None, seed: int) -> tuple[list[list[float]], list[int]]:
+    from autograd_lite import datasets
 
     recipe = _RECIPES[dataset]
     if samples is not None and recipe.samples is None:
@@ -704,15 +1022,28 @@ def _train(
     n = samples or recipe.samples or 0
     try:
         if dataset == "xor":
-            X, y = datasets.xor()
-        elif dataset == "worked-example":
-            X, y = datasets.worked_example()
-        elif dataset == "moons":
-            X, y = datasets.moons(n, seed=seed)
-        else:
-            X, y = datasets.spirals(n, seed=seed)
+            return datasets.xor()
+        if dataset == "worked-example":
+            return datasets.worked_example()
+        if dataset == "moons":
+            return datasets.moons(n, seed=seed)
+        return datasets.spirals(n, seed=seed)
     except ValueError as error:
         raise UsageError(str(error)) from None
+
+
+def _new_model(
+    dataset: str,
+    X: list[list[float]],
+    y: list[int],
+    hidden: tuple[int, ...] | None,
+    activation: str | None,
+    seed: int,
+) -> tuple[Any, str]:
+    """The recipe's network for ``dataset`` (changed by --hidden, --activation) and its loss."""
+    from autograd_lite.nn import MLP
+
+    recipe = _RECIPES[dataset]
     n_classes = len(set(y))
     hidden_sizes = hidden or recipe.hidden
     hidden_activation = activation or recipe.activation
@@ -726,7 +1057,7 @@ def _train(
         # Logits and the fused loss: stable where a saturated sigmoid would give log(0).
         outputs, output_activation, loss_name = 1, "linear", "binary_cross_entropy_with_logits"
     model = MLP(
-        2,
+        len(X[0]),
         [*hidden_sizes, outputs],
         activation=hidden_activation,  # type: ignore[arg-type]
         output_activation=output_activation,  # type: ignore[arg-type]
@@ -734,40 +1065,82 @@ def _train(
     )
     if article and hidden_sizes == (2,) and hidden_activation == "sigmoid":
         model.load_weights(_WORKED_EXAMPLE_WEIGHTS)
-    optimizer_name = optimizer or recipe.optimizer
-    rate = lr or recipe.lr
-    opt = getattr(optim, _OPTIMIZERS[optimizer_name])(model.parameters(), lr=rate)
-    batch = batch_size or recipe.batch_size
-    start = time.perf_counter()
+    return model, loss_name
+
+
+def _load_model(path: str) -> Any:
+    """The MLP saved in ``path`` (by ``train --save`` or ``Module.save``), architecture and all."""
+    from autograd_lite import nn
+
     try:
-        history = fit(
-            model,
-            X,
-            y,
-            loss=loss_name,
-            optimizer=opt,
-            epochs=epochs or recipe.epochs,
-            batch_size=batch,
-            shuffle=not article,  # the article updates after each sample, in order
-            seed=seed,
-            progress=progress,
-            compile=compile,
+        model = nn.load(path)
+    except OSError as error:
+        raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
+    except (ValueError, TypeError) as error:
+        raise CommandError(f"cannot use {path}: {_one_line(error)}") from None
+    if not isinstance(model, nn.MLP):
+        raise UsageError(
+            f"{path} holds a {type(model).__name__}; the command line trains and evaluates "
+            "MLPs (what train --save writes): load other modules in Python with nn.load"
         )
-        final_loss, accuracy = evaluate(model, X, y, loss=loss_name)
-    except (ValueError, ArithmeticError) as error:
-        raise CommandError(f"training failed: {error}") from None
-    seconds = time.perf_counter() - start
-    return _Training(
-        dataset, X, y, model, loss_name, optimizer_name, rate, batch, history, final_loss,
-        accuracy if accuracy is not None else math.nan, seconds,
-    )  # fmt: skip
+    return model
+
+
+def _loss_for(model: Any, path: str, dataset: str, X: list[list[float]], y: list[int]) -> str:
+    """The loss that fits a loaded MLP's output on ``dataset``, or a UsageError saying
+    why the model does not fit the data set."""
+    width, n_classes = len(X[0]), len(set(y))
+    described = f"{path} holds {_describe_model(model)}"
+    if model.n_inputs != width:
+        raise UsageError(
+            f"{described}, which takes {model.n_inputs} inputs per sample, but {dataset}'s "
+            f"samples have {width}"
+        )
+    outputs = model.layer_sizes[-1]
+    if outputs == 1 and n_classes == 2:
+        if model.output_activation == "sigmoid":
+            return "binary_cross_entropy"
+        return "binary_cross_entropy_with_logits"
+    if outputs == n_classes:
+        return "cross_entropy"
+    needed = f"1 output or {n_classes}" if n_classes == 2 else f"{n_classes} outputs"
+    raise UsageError(
+        f"{described}, which has {outputs} output{'s' if outputs != 1 else ''}, but {dataset} "
+        f"has {n_classes} classes, "
+        f"so the model needs {needed} (one per class)"
+    )
+
+
+def _check_step_size(n: int, batch_size: int | None, parameters: int) -> None:
+    """Refuse, before any work, a step whose graph would not fit in memory."""
+    size = n if batch_size is None else min(batch_size, n)
+    if size * parameters <= MAX_STEP_SIZE:
+        return
+    largest = MAX_STEP_SIZE // parameters
+    gigabytes = size * parameters * _BYTES_PER_STEP_SIZE / 1e9
+    batch = f"--batch-size {largest} or smaller, or " if largest >= 1 else ""
+    raise UsageError(
+        f"a training step over {size:,} samples through {parameters:,} parameters would hold "
+        f"about {gigabytes:.1f} GB of graph; the limit is {MAX_STEP_SIZE:,} samples x "
+        f"parameters per step: use {batch}--compile (which builds no graph per step)"
+    )
+
+
+def _describe_model(model: Any) -> str:
+    sizes = "-".join(str(size) for size in [model.n_inputs, *model.layer_sizes])
+    return (
+        f"an MLP {sizes}, {model.activation} hidden, {model.output_activation} output, "
+        f"{len(model.parameters())} parameters"
+    )
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    for flag, path, suffixes in (
+    outputs = (
         ("--plot", args.plot, _PLOT_SUFFIXES),
         ("--save", args.save, (".json",)),
-    ):
+        ("--history", args.history, (".csv", ".json")),
+    )
+    for flag, path, suffixes in outputs:
         if path is not None and not path.lower().endswith(suffixes):
             raise UsageError(
                 f"{flag} {path}: the file name must end in "
@@ -778,26 +1151,33 @@ def _run_train(args: argparse.Namespace) -> int:
         progress = sys.stderr.isatty() and _has_module("tqdm")
     elif progress and not _has_module("tqdm"):
         raise CommandError('--progress needs tqdm: pip install "autograd-lite[progress]"')
-    run = _train(
-        args.dataset,
-        hidden=args.hidden,
-        activation=args.activation,
-        optimizer=args.optimizer,
-        lr=args.lr,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        samples=args.samples,
-        seed=args.seed,
-        progress=progress,
-        compile=args.compile,
-    )
+    try:
+        run = _train(
+            args.dataset,
+            hidden=args.hidden,
+            activation=args.activation,
+            optimizer=args.optimizer,
+            lr=args.lr,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            samples=args.samples,
+            seed=args.seed,
+            progress=progress,
+            compile=args.compile,
+            start_from=args.start_from,
+        )
+    except _DivergenceError as error:
+        files = [path for _, path, _ in outputs if path is not None]
+        if files:
+            what = f"{error.what}; nothing was written ({', '.join(files)})"
+            raise _DivergenceError(what, error.advice) from None
+        raise
     if args.plot is not None:
         _plot_training(run, args.plot)
     if args.save is not None:
-        try:
-            run.model.save(args.save)
-        except OSError as error:
-            raise CommandError(f"cannot write {args.save}: {error.strerror or error}") from None
+        _save_model(run.model, args.save)
+    if args.history is not None:
+        _save_history(run.history, args.history)
     model = run.model
     result: dict[str, Any] = {
         "dataset": run.dataset,
@@ -814,20 +1194,95 @@ def _run_train(args: argparse.Namespace) -> int:
         "seconds": run.seconds,
         "history": run.history.to_dict(),
     }
-    if args.plot is not None:
-        result["plot"] = args.plot
-    if args.save is not None:
-        result["saved"] = args.save
+    if run.start_from is not None:
+        result["from"] = run.start_from
+    written = [("plot", args.plot), ("saved", args.save), ("history_file", args.history)]
+    result.update((key, path) for key, path in written if path is not None)
     out = sys.stdout
     if args.json:
         json.dump(finite_or_none(result), out, indent=2, allow_nan=False)
         out.write("\n")
         return EXIT_OK
     _print_training(run, out)
-    if args.plot is not None:
-        print(f"{'plot':<12}{args.plot}", file=out)
-    if args.save is not None:
-        print(f"{'saved':<12}{args.save}", file=out)
+    for label, path in written:
+        if path is not None:
+            print(f"{label.removesuffix('_file'):<12}{path}", file=out)
+    return EXIT_OK
+
+
+def _save_model(model: Any, path: str) -> None:
+    """Save a finite model whole or not at all (``Module.save`` writes atomically)."""
+    problem = _first_non_finite(model.named_parameters())
+    if problem:  # _train stops a diverged run first; this keeps any other path honest
+        raise CommandError(f"not saving {path}: {problem}; the old file, if any, is unchanged")
+    try:
+        model.save(path)
+    except OSError as error:
+        raise CommandError(_cannot_write(path, error)) from None
+    except ValueError as error:
+        raise CommandError(f"not saving {path}: {_one_line(error)}") from None
+
+
+def _save_history(history: Any, path: str) -> None:
+    """The loss, accuracy and learning rate of every epoch, as CSV or JSON."""
+    if path.lower().endswith(".csv"):
+        text = io.StringIO()
+        history.to_csv(text)
+        _write(path, text.getvalue())
+    else:
+        data = finite_or_none(history.to_dict())
+        _write(path, json.dumps(data, indent=1, allow_nan=False) + "\n")
+
+
+def _evaluated(
+    model: Any, path: str, dataset: str, X: list[list[float]], y: list[int], loss_name: str
+) -> tuple[float, float | None]:
+    """The loaded model's loss and accuracy on the data, refusing a non-finite loss."""
+    from autograd_lite.train import evaluate
+
+    try:
+        loss, accuracy = evaluate(model, X, y, loss=loss_name)
+    except (ValueError, ArithmeticError) as error:
+        raise CommandError(f"cannot evaluate {path} on {dataset}: {_cause(error)}") from None
+    if not math.isfinite(loss):
+        raise CommandError(
+            f"the model in {path} gives a loss of {loss} on {dataset}: "
+            "its outputs overflow a float; its weights are too large for this data"
+        )
+    return loss, accuracy
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    X, y = _dataset(args.dataset, args.samples, args.seed)
+    model = _load_model(args.model)
+    loss_name = _loss_for(model, args.model, args.dataset, X, y)
+    loss, accuracy = _evaluated(model, args.model, args.dataset, X, y, loss_name)
+    result: dict[str, Any] = {
+        "model_file": args.model,
+        "model": {**model.config(), "parameters": len(model.parameters())},
+        "dataset": args.dataset,
+        "samples": len(X),
+        "classes": len(set(y)),
+        "seed": args.seed,
+        "loss_function": loss_name,
+        "loss": loss,
+        "accuracy": accuracy,
+    }
+    out = sys.stdout
+    if args.json:
+        json.dump(finite_or_none(result), out, indent=2, allow_nan=False)
+        out.write("\n")
+        return EXIT_OK
+    rows = [
+        ("model", f"{args.model}: {_describe_model(model)}"),
+        ("data", f"{args.dataset}: {len(X)} samples, {len(set(y))} classes, seed {args.seed}"),
+        ("loss", f"{loss:.6g} ({loss_name})"),
+    ]
+    if accuracy is not None:
+        correct = round(accuracy * len(X))
+        rows.append(("accuracy", f"{accuracy:.1%} ({correct} of {len(X)} samples)"))
+    for label, text in rows:
+        print(f"{label:<12}{text}", file=out)
     return EXIT_OK
 
 
@@ -850,6 +1305,8 @@ def _print_training(run: _Training, out: Any) -> None:
         ("accuracy", f"{run.accuracy:.1%} ({correct} of {len(run.X)} training samples)"),
         ("time", f"{run.seconds:.2f} s"),
     ]  # fmt: skip
+    if run.start_from is not None:
+        rows.insert(2, ("from", f"{run.start_from} (training continued)"))
     for label, text in rows:
         print(f"{label:<12}{text}", file=out)
 
@@ -878,10 +1335,9 @@ def _plot_training(run: _Training, path: str) -> None:
     plot_decision_boundary(run.model, run.X, run.y, ax=boundary_axes)
     boundary_axes.set_title(f"decision boundary, accuracy {run.accuracy:.0%}")
     figure.tight_layout()
-    try:
-        figure.savefig(path, dpi=100)
-    except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
+    picture = io.BytesIO()  # rendered in memory, then written whole
+    figure.savefig(picture, format=Path(path).suffix.lower().lstrip("."), dpi=100)
+    _write(path, picture.getvalue())
 
 
 def _has_module(name: str) -> bool:
@@ -966,25 +1422,36 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _save_drawing(graph: Any, stem: Path, hints: list[str]) -> Path:
-    """Save as SVG, or as DOT text (with a hint) when Graphviz cannot render."""
+    """Save as SVG, or as DOT text (with a hint saying what is missing) when Graphviz
+    cannot render."""
     svg = stem.with_suffix(".svg")
     try:
-        graph.save(svg)
+        _write(svg, graph.pipe("svg"))
         return svg
-    except (RuntimeError, ImportError):
-        hints.append(
-            "Graphviz's dot program (or the graphviz package) is missing, so the drawings are "
-            ".dot text: install it (apt-get install graphviz / brew install graphviz) and run "
-            "`dot -Tsvg NAME.dot -o NAME.svg`, or paste the text into an online Graphviz viewer"
-        )
-    except OSError as error:
-        raise CommandError(f"cannot write {svg}: {error.strerror or error}") from None
+    except ImportError:
+        hints.append(_graphviz_hint(package=False, dot=shutil.which("dot") is not None))
+    except RuntimeError:
+        hints.append(_graphviz_hint(package=True, dot=False))
     dot = stem.with_suffix(".dot")
-    try:
-        graph.save(dot)
-    except OSError as error:
-        raise CommandError(f"cannot write {dot}: {error.strerror or error}") from None
+    _write(dot, graph.source)
     return dot
+
+
+def _graphviz_hint(*, package: bool, dot: bool) -> str:
+    """Why the drawings are .dot text, naming only what is missing: the graphviz Python
+    package (the ``viz`` extra), Graphviz's dot program, or both."""
+    missing = []
+    if not package:
+        missing.append('the graphviz Python package (pip install "autograd-lite[viz]")')
+    if not dot:
+        missing.append("Graphviz's dot program (apt-get install graphviz / brew install graphviz)")
+    hint = (
+        f"the drawings are .dot text because {' and '.join(missing)} "
+        f"{'is' if len(missing) == 1 else 'are'} missing"
+    )
+    if dot:
+        return f"{hint}; the dot program is there: `dot -Tsvg NAME.dot -o NAME.svg` renders them"
+    return f"{hint}; or paste the text into an online Graphviz viewer"
 
 
 def _indent(text: str, prefix: str) -> str:

@@ -9,6 +9,7 @@ expression executes nothing.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import math
@@ -743,15 +744,13 @@ def test_train_save_to_a_missing_folder_exits_1(tmp_path: Path) -> None:
 # -- demo -------------------------------------------------------------------------------------
 
 
-def test_demo_runs_in_under_10_seconds_and_writes_its_pictures(tmp_path: Path) -> None:
-    import time
+def test_demo_runs_and_writes_its_pictures(tmp_path: Path) -> None:
+    # No wall-clock threshold (it measured the machine, not the code): the demo's speed
+    # is the "Done in ... s" it prints, a figure, not an assertion.
     import xml.etree.ElementTree as ET
 
-    start = time.perf_counter()
     done = command("demo", cwd=tmp_path)
-    elapsed = time.perf_counter() - start
     assert done.returncode == EXIT_OK, done.stderr
-    assert elapsed < 10.0
     folder = tmp_path / "autograd-lite-demo"
     names = sorted(p.name for p in folder.iterdir())
     if "expression.dot" in names:
@@ -841,3 +840,399 @@ def test_train_plot_without_matplotlib_exits_1(
     status, _, err = run("train", "xor", "--epochs", "2", "--plot", str(tmp_path / "p.png"))
     assert status == EXIT_RUNTIME_ERROR
     assert 'pip install "autograd-lite[plot]"' in err
+
+
+# -- issue 19: nothing lost, nothing silent ----------------------------------------------------
+
+
+def one_line_error(err: str) -> str:
+    """The single line a runtime error prints (no traceback, no second line)."""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("autograd-lite: error: ")
+    return lines[0]
+
+
+@pytest.fixture
+def huge_rates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let --lr 1e308 past the parser, as before the limit, to reach the training itself."""
+    monkeypatch.setattr("autograd_lite.cli.MAX_LR", math.inf, raising=False)
+
+
+@pytest.mark.usefixtures("huge_rates")
+@pytest.mark.parametrize("optimizer", ["rmsprop", "sgd", "adam"])
+def test_a_diverging_run_exits_1_in_one_line_and_keeps_the_saved_model(
+    tmp_path: Path, optimizer: str
+) -> None:
+    # The issue: this printed a traceback and left good.json truncated at 242 bytes.
+    good = tmp_path / "good.json"
+    assert run("train", "xor", "--save", str(good))[0] == EXIT_OK
+    before = good.read_bytes()
+    status, out, err = run(
+        "train", "xor", "--optimizer", optimizer, "--lr", "1e308", "--epochs", "3",
+        "--save", str(good),
+    )  # fmt: skip
+    assert (status, out) == (EXIT_RUNTIME_ERROR, "")
+    line = one_line_error(err)
+    assert "training diverged in epoch " in line
+    assert f"nothing was written ({good})" in line
+    assert line.endswith("the xor default: adam --lr 0.1)")
+    assert "try a smaller --lr" in line
+    assert "nonfinite" not in line
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.json"]  # no temporary file
+
+
+@pytest.mark.usefixtures("huge_rates")
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_a_diverging_run_without_save_is_not_reported_as_success(json_flag: list[str]) -> None:
+    # The issue: "final loss nan" (--json: "loss": null) and exit status 0.
+    argv = ["train", "xor", "--optimizer", "rmsprop", "--lr", "1e308", "--epochs", "1"]
+    status, out, err = run(*argv, *json_flag)
+    assert (status, out) == (EXIT_RUNTIME_ERROR, "")
+    assert "training diverged in epoch 1 of 1" in one_line_error(err)
+
+
+def _history(loss: list[float]) -> Any:
+    from autograd_lite.train import History
+
+    return History(loss=loss, accuracy=[0.5] * len(loss), lr=[0.1] * len(loss))
+
+
+def test_the_cli_finds_a_non_finite_parameter_even_if_fit_carries_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A fit that says nothing (as before fit checked): the command line's own check
+    # after every epoch stops it and names the parameter.
+    def silent_fit(model: Any, *args: Any, callbacks: Any = (), **kwargs: Any) -> Any:
+        history = _history([])
+        for epoch in range(5):
+            if epoch == 2:
+                model.parameters()[3].data = math.nan
+            history.loss.append(0.5)
+            if any(callback(history) for callback in callbacks):
+                break
+        return history
+
+    monkeypatch.setattr("autograd_lite.train.fit", silent_fit)
+    saved = tmp_path / "m.json"
+    status, _, err = run("train", "xor", "--save", str(saved))
+    assert status == EXIT_RUNTIME_ERROR
+    line = one_line_error(err)
+    assert "training diverged in epoch 3 of 100: parameter 'layers.0.neurons.1.w.0' is nan" in line
+    assert not saved.exists()
+
+
+def test_the_cli_refuses_a_nan_final_loss_even_if_fit_returns_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def nan_fit(model: Any, *args: Any, **kwargs: Any) -> Any:
+        for p in model.parameters():
+            p.data = math.nan
+        return _history([0.7, math.nan])  # callbacks never called
+
+    monkeypatch.setattr("autograd_lite.train.fit", nan_fit)
+    status, out, err = run("train", "xor", "--json")
+    assert (status, out) == (EXIT_RUNTIME_ERROR, "")
+    assert "training diverged" in one_line_error(err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--lr", "1e308"], "'1e308': at most 100; a larger rate only overflows"),
+        (["--lr", "101"], "at most 100"),
+        (["--lr", "inf"], "must be a finite number > 0"),
+        (["--lr", "-0.1"], "must be a finite number > 0"),
+        (["--epochs", "100001"], "100,001 epochs: the command line takes at most 100,000"),
+        (["--hidden", "600,600"], "1,200 neurons is far too many"),
+    ],
+)
+def test_hyperparameters_are_checked_when_parsed(argv: list[str], fragment: str) -> None:
+    status, out, err = run("train", "xor", *argv)
+    assert (status, out) == (EXIT_USAGE_ERROR, "")
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def _no_work(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("the work started before the limit was checked")
+
+
+def test_a_billion_samples_are_refused_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The issue: nothing printed, and past 4.9 GB in 25 s.
+    monkeypatch.setattr("autograd_lite.datasets.moons", _no_work)
+    status, out, err = run("train", "moons", "--samples", "1000000000")
+    assert (status, out) == (EXIT_USAGE_ERROR, "")
+    assert "1,000,000,000 samples: the command line takes at most 100,000" in err
+    assert "datasets.moons(n)" in err  # the way past it
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["moons", "--samples", "100000"], "use --batch-size 2967 or smaller, or --compile"),
+        (["xor", "--hidden", "500,500"], "through 252,501 parameters would hold about 0.6 GB"),
+    ],
+)
+def test_a_step_too_big_for_memory_is_refused_before_training(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], fragment: str
+) -> None:
+    monkeypatch.setattr("autograd_lite.train.fit", _no_work)
+    status, out, err = run("train", *argv)
+    assert (status, out) == (EXIT_USAGE_ERROR, "")
+    assert fragment in err
+    assert "the limit is 1,000,000 samples x parameters per step" in err
+
+
+def test_the_step_limit_leaves_mini_batches_and_the_compiled_path_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def recording_fit(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        raise ValueError("stopped by the test")
+
+    monkeypatch.setattr("autograd_lite.train.fit", recording_fit)
+    for extra in (["--batch-size", "2967"], ["--compile"]):
+        status, _, err = run("train", "moons", "--samples", "100000", *extra)
+        assert "training failed in epoch 1 of 50: stopped by the test" in one_line_error(err)
+        assert status == EXIT_RUNTIME_ERROR
+    assert [call["batch_size"] for call in calls] == [2967, None]
+
+
+# -- every file whole or not at all ------------------------------------------------------------
+
+
+def _disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every os.replace fails as on a full disk (the last stage of write_atomically)."""
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", full)
+
+
+def _fsync_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "fsync", failing)
+
+
+@pytest.mark.parametrize("failure", [_disk_full, _fsync_fails])
+@pytest.mark.parametrize(
+    ("flag", "name"),
+    [
+        ("--save", "model.json"),
+        ("--history", "history.csv"),
+        ("--history", "history.json"),
+        ("--plot", "plot.png"),
+        ("--plot", "plot.svg"),
+    ],
+)
+def test_a_failed_train_output_leaves_the_old_file_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Any, flag: str, name: str
+) -> None:
+    if flag == "--plot":
+        pytest.importorskip("matplotlib", reason='plots need matplotlib: pip install -e ".[plot]"')
+    path = tmp_path / name
+    path.write_bytes(b"the old file\n")
+    failure(monkeypatch)
+    status, out, err = run("train", "xor", "--epochs", "2", flag, str(path))
+    assert (status, out) == (EXIT_RUNTIME_ERROR, "")
+    line = one_line_error(err)
+    assert f"cannot write {str(path)!r}" in line
+    assert path.read_bytes() == b"the old file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no temporary file left
+
+
+@pytest.mark.parametrize("failure", [_disk_full, _fsync_fails])
+@pytest.mark.parametrize("name", ["graph.dot", "graph.svg"])
+def test_a_failed_drawing_leaves_the_old_file_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Any, name: str
+) -> None:
+    if name.endswith(".svg"):
+        pytest.importorskip("graphviz")
+        if shutil.which("dot") is None:
+            pytest.skip("Graphviz's dot program is not installed")
+    path = tmp_path / name
+    path.write_bytes(b"the old drawing\n")
+    failure(monkeypatch)
+    status, _, err = run("grad", "x*y", "x=1", "y=2", "--draw", str(path))
+    assert status == EXIT_RUNTIME_ERROR
+    assert "cannot write" in one_line_error(err)
+    assert path.read_bytes() == b"the old drawing\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_a_failed_demo_picture_is_one_line_and_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = tmp_path / "expression.dot"
+    old.write_bytes(b"old")
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # the drawings become .dot files
+    _disk_full(monkeypatch)
+    status, _, err = run("demo", "--out", str(tmp_path))
+    assert status == EXIT_RUNTIME_ERROR
+    assert "cannot write" in one_line_error(err)
+    assert old.read_bytes() == b"old"
+
+
+def test_the_history_is_written_as_csv_or_json(tmp_path: Path) -> None:
+    argv = ("train", "xor", "--epochs", "3", "--json")
+    as_csv, as_json = tmp_path / "h.csv", tmp_path / "h.json"
+    result = json.loads(run(*argv, "--history", str(as_csv))[1])
+    assert result["history_file"] == str(as_csv)
+    rows = as_csv.read_text().splitlines()
+    assert rows[0] == "epoch,loss,accuracy,lr"
+    assert [float(row.split(",")[1]) for row in rows[1:]] == result["history"]["loss"]
+    run(*argv, "--history", str(as_json))
+    assert json.loads(as_json.read_text())["loss"] == result["history"]["loss"]
+
+
+# -- saved models: continue training, evaluate -------------------------------------------------
+
+
+@pytest.fixture
+def saved_moons(tmp_path: Path) -> Path:
+    path = tmp_path / "moons.json"
+    status, _, err = run("train", "moons", "--hidden", "4", "--epochs", "5", "--save", str(path))
+    assert status == EXIT_OK, err
+    return path
+
+
+def test_evaluate_gives_the_librarys_loss_and_accuracy(saved_moons: Path) -> None:
+    from autograd_lite import datasets, nn
+    from autograd_lite.train import evaluate
+
+    model = nn.MLP.load(saved_moons)
+    X, y = datasets.moons(300, seed=1)
+    loss, accuracy = evaluate(model, X, y, loss="binary_cross_entropy_with_logits")
+    argv = ("evaluate", str(saved_moons), "moons", "--samples", "300", "--seed", "1")
+    result = json.loads(run(*argv, "--json")[1])
+    assert (result["loss"], result["accuracy"], result["samples"]) == (loss, accuracy, 300)
+    status, out, _ = run(*argv)
+    assert status == EXIT_OK
+    assert f"{saved_moons}: an MLP 2-4-1, relu hidden, linear output, 17 parameters" in out
+    assert f"accuracy    {accuracy:.1%} ({round(accuracy * 300)} of 300 samples)" in out
+
+
+def test_train_from_a_saved_model_continues_where_it_stopped(saved_moons: Path) -> None:
+    # A full-batch epoch's loss is the loss at the start of the epoch: the saved model's.
+    saved_loss = json.loads(run("evaluate", str(saved_moons), "moons", "--json")[1])["loss"]
+    argv = ("train", "moons", "--from", str(saved_moons), "--epochs", "3", "--json")
+    status, out, err = run(*argv)
+    assert status == EXIT_OK, err
+    result = json.loads(out)
+    assert result["history"]["loss"][0] == pytest.approx(saved_loss, rel=1e-12)
+    assert result["from"] == str(saved_moons)
+    assert result["model"]["layer_sizes"] == [4, 1]
+    text = run(*argv[:-1])[1]
+    assert f"from        {saved_moons} (training continued)" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["evaluate", "{model}", "spirals"], "which has 1 output, but spirals has 3 classes, so"),
+        (["train", "spirals", "--from", "{model}"], "the model needs 3 outputs (one per class)"),
+        (["train", "moons", "--from", "{model}", "--hidden", "3"], "leave --hidden out"),
+        (
+            ["evaluate", "{wide}", "xor"],
+            "which takes 3 inputs per sample, but xor's samples have 2",
+        ),
+        (["evaluate", "{sequential}", "xor"], "holds a Sequential; the command line trains"),
+    ],
+)
+def test_a_model_that_does_not_fit_is_a_usage_error(
+    saved_moons: Path, tmp_path: Path, argv: list[str], fragment: str
+) -> None:
+    from autograd_lite import nn
+
+    nn.MLP(3, [2, 1]).save(tmp_path / "wide.json")
+    nn.Sequential(nn.Layer(2, 1)).save(tmp_path / "sequential.json")
+    names = {"model": saved_moons, "wide": tmp_path / "wide.json"}
+    names["sequential"] = tmp_path / "sequential.json"
+    status, out, err = run(*(item.format(**names) for item in argv))
+    assert (status, out) == (EXIT_USAGE_ERROR, "")
+    assert fragment in err.splitlines()[0]
+
+
+def test_an_unreadable_model_is_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    status, _, err = run("evaluate", str(missing), "xor")
+    assert status == EXIT_RUNTIME_ERROR
+    assert f"cannot read {missing}: No such file or directory" in one_line_error(err)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format":')
+    status, _, err = run("train", "xor", "--from", str(broken))
+    assert status == EXIT_RUNTIME_ERROR
+    assert f"cannot use {broken}: " in one_line_error(err)
+
+
+def test_a_model_that_overflows_on_the_data_is_refused_before_training(tmp_path: Path) -> None:
+    from autograd_lite import nn
+
+    model = nn.MLP(2, [4, 1], activation="relu")
+    model.load_parameters([1e200] * len(model.parameters()))
+    path = tmp_path / "huge.json"
+    model.save(path)
+    before = path.read_bytes()
+    for argv in (["evaluate", str(path), "moons"], ["train", "moons", "--from", str(path)]):
+        status, _, err = run(*argv, "--save", str(path)) if argv[0] == "train" else run(*argv)
+        assert status == EXIT_RUNTIME_ERROR
+        assert "gives a loss of nan on moons: its outputs overflow a float" in one_line_error(err)
+    assert path.read_bytes() == before
+
+
+# -- messages -----------------------------------------------------------------------------
+
+
+def test_an_overflowing_gradient_gives_advice_the_command_line_can_follow() -> None:
+    # The issue: the error suggested nonfinite='warn', which the command line has no option for.
+    status, _, err = run("grad", "x*1e308 + x*1.5e308 - x*1.6e308", "x=0.5")
+    assert status == EXIT_RUNTIME_ERROR
+    line = one_line_error(err)
+    assert "nonfinite" not in line
+    assert "backward()" not in line
+    assert "the gradient became inf at leaf 'x'" in line
+    assert line.endswith("try a point where the numbers are smaller")
+
+
+def test_the_demo_names_the_missing_graphviz_package_when_dot_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The issue: with dot installed but not the graphviz package, the hint said apt-get.
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    monkeypatch.setattr("autograd_lite.cli.shutil.which", lambda name: f"/usr/bin/{name}")
+    status, out, _ = run("demo", "--out", str(tmp_path))
+    assert status == EXIT_OK
+    [hint] = [line for line in out.splitlines() if "note:" in line and ".dot text" in line]
+    assert 'the graphviz Python package (pip install "autograd-lite[viz]") is missing' in hint
+    assert "apt-get" not in hint
+    assert "`dot -Tsvg NAME.dot -o NAME.svg` renders them" in hint
+
+
+def test_the_demo_names_both_when_both_are_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    monkeypatch.setattr("autograd_lite.cli.shutil.which", lambda name: None)
+    _, out, _ = run("demo", "--out", str(tmp_path))
+    [hint] = [line for line in out.splitlines() if "note:" in line and ".dot text" in line]
+    assert "[viz]" in hint
+    assert "apt-get install graphviz" in hint
+    assert " are missing" in hint
+
+
+def test_a_variable_that_only_looks_like_the_given_name_says_which_letter() -> None:
+    # The issue: "x=3 is given but not used (its variables: х)", two names that look the same.
+    status, _, err = run("grad", "\u0445*2", "x=3")
+    assert status == EXIT_USAGE_ERROR
+    assert (
+        "x=3 is given but not used by the expression (its variables: \u0445); variable "
+        "'\u0445' contains U+0445 CYRILLIC SMALL LETTER HA, which looks like Latin 'x'"
+    ) in err
