@@ -31,6 +31,7 @@ from autograd_lite.jit import Compiled, CompiledWithAux, JitError, jit
 from autograd_lite.ledger import Ledger, explain, forward_table, trace
 from autograd_lite.ops import OPS, Op
 from autograd_lite.questions import paths, summary, tree, why
+from autograd_lite.train import DivergenceError
 from autograd_lite.value import Value
 from autograd_lite.viz import draw, draw_network, step_through, steps
 
@@ -40,6 +41,7 @@ __all__ = [
     "OPS",
     "Compiled",
     "CompiledWithAux",
+    "DivergenceError",
     "GradcheckReport",
     "JitError",
     "Ledger",

@@ -366,7 +366,7 @@ def _nonfinite(
     mode: NonFinite,
     advice: str = "Check the inputs' range (an overflow such as 1e200 * 1e200)",
 ) -> None:
-    text = f"backward(): {message}. {advice}, or pass nonfinite='warn' to carry on."
+    text = f"backward(): {message}. {advice}, or call backward(nonfinite='warn') to carry on."
     if mode == "raise":
         raise FloatingPointError(text)
     warnings.warn(text, RuntimeWarning, stacklevel=4)
