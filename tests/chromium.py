@@ -22,6 +22,10 @@ CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/c
 CHROMEDRIVER = (
     os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
 )
+#: How long a browser test waits for anything (a page, a state, an answer) before calling it
+#: a hang. Not a speed limit: a loaded CI machine can take many times a quiet one's seconds,
+#: and the tests assert what is shown, never how fast (times are printed as figures).
+HANG_GUARD = 180.0  # seconds
 
 
 def missing(message: str) -> None:
@@ -69,7 +73,7 @@ def chromium(window: str, extra_flags: Sequence[str] = ()) -> Iterator[Any]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    driver.set_page_load_timeout(HANG_GUARD)
     try:
         yield driver
     finally:

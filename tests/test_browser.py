@@ -36,7 +36,7 @@ import pytest
 from autograd_lite import Value, explain, step_through, topological_order
 from autograd_lite.notation import format_number
 from autograd_lite.ops import OPS
-from tests.chromium import chromium, missing, require_chromium
+from tests.chromium import HANG_GUARD, chromium, missing, require_chromium
 from tests.chromium import screenshot_on_failure as chromium_screenshot
 
 pytestmark = pytest.mark.browser
@@ -122,7 +122,7 @@ def console_errors(driver: Any, local: str) -> tuple[list[str], list[str]]:
 def wait_until_loaded(driver: Any) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 30).until(
+    WebDriverWait(driver, HANG_GUARD).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
 
