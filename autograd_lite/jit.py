@@ -26,6 +26,7 @@ engine at every call and names the first node where the two differ.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import inspect
 import itertools
@@ -34,11 +35,13 @@ import math
 import numbers
 import operator
 import re
+import threading
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, overload
 
+from autograd_lite import value as _value
 from autograd_lite.autodiff import (
     _walk,
     enable_grad,
@@ -51,11 +54,20 @@ from autograd_lite.value import Value, number_of
 
 __all__ = ["MAX_NODES", "Aux", "Compiled", "CompiledWithAux", "JitError", "is_tracing", "jit"]
 
-#: The most computed (non-leaf) nodes ``jit`` compiles. Generated source grows with
-#: the graph (about two lines per node), and Python's compiler needs about 3 s per
-#: 100,000 nodes; past this, the dynamic engine (``fn(...).backward()``) is the
-#: better tool.
+#: The most computed (non-leaf) nodes ``jit`` compiles unless told otherwise
+#: (``jit(fn, max_nodes=...)``, or ``None`` for no limit). Generated source grows
+#: with the graph (about two lines per node), and tracing, generating and compiling
+#: cost about 5 s of CPU per 100,000 nodes (flat per node; see
+#: ``benchmarks/README.md``); past this, the dynamic engine (``fn(...).backward()``)
+#: is usually the better tool. The trace counts nodes as ``fn`` makes them and stops
+#: at the limit, so refusing a huge graph costs no more than the limit's worth.
 MAX_NODES = 200_000
+
+# A node's gradient contributions are summed in one expression of at most this many
+# terms, then carried on in the next statement (``g = g + ...``, the same order of
+# addition): Python's compiler recurses once per term of a sum, and a node used by
+# thousands of others (an input in every step of a chain) failed with RecursionError.
+_MAX_TERMS = 64
 
 #: Errors the op table's forward and derivative code raise outside an op's
 #: domain; at replay they send the call to the dynamic engine, whose message
@@ -129,6 +141,7 @@ def jit(
     nonfinite: Literal["raise", "warn"] = ...,
     names: Sequence[str] = ...,
     has_aux: Literal[False] = ...,
+    max_nodes: int | None = ...,
 ) -> Compiled: ...
 
 
@@ -141,6 +154,7 @@ def jit(
     nonfinite: Literal["raise", "warn"] = ...,
     names: Sequence[str] = ...,
     has_aux: Literal[True],
+    max_nodes: int | None = ...,
 ) -> CompiledWithAux: ...
 
 
@@ -152,6 +166,7 @@ def jit(
     nonfinite: Literal["raise", "warn"] = "raise",
     names: Sequence[str] = (),
     has_aux: bool = False,
+    max_nodes: int | None = MAX_NODES,
 ) -> Compiled | CompiledWithAux:
     """Compile ``fn``: trace it at the first call, replay generated Python after.
 
@@ -181,6 +196,9 @@ def jit(
             loss). Every method then returns aux's values beside the output's,
             as floats in the same shape, and differentiates the output only
             (JAX's ``has_aux``). Returns a ``CompiledWithAux``.
+        max_nodes: the most computed nodes the trace may make (default
+            ``jit.MAX_NODES``); ``None``: no limit. The trace stops as soon as
+            ``fn`` makes one more, with a ValueError.
 
     Returns:
         A ``Compiled`` (a ``CompiledWithAux`` with ``has_aux=True``).
@@ -211,11 +229,14 @@ def jit(
         raise TypeError(f"jit: fn must be a function taking Values, got {type(fn).__name__}")
     if not isinstance(has_aux, bool):
         raise TypeError(f"jit: has_aux must be True or False, got {has_aux!r}")
+    if max_nodes is not None and (not _is_whole(max_nodes) or max_nodes < 1):
+        raise ValueError(f"jit: max_nodes={max_nodes!r}: use a whole number >= 1, or None")
     compiled: Compiled | CompiledWithAux
     if has_aux:
         compiled = CompiledWithAux(fn, params=params, check=check, nonfinite=nonfinite)
     else:
         compiled = Compiled(fn, params=params, check=check, nonfinite=nonfinite)
+    compiled._max_nodes = max_nodes
     if isinstance(names, str) or not all(isinstance(name, str) for name in names):
         raise TypeError(f"jit: names must be a list of strings, got {names!r}")
     compiled._names = list(names)
@@ -259,6 +280,7 @@ class _Traced:
         self._check = check
         self._nonfinite = nonfinite
         self._names: list[str] = []
+        self._max_nodes: int | None = MAX_NODES
         self._program: _Program | None = None
         self._runners: dict[str, Callable[..., Any]] = {}
         self.__name__ = getattr(fn, "__name__", "f")
@@ -391,7 +413,9 @@ class _Traced:
 
     def _traced(self, args: Sequence[float]) -> _Program:
         if self._program is None:
-            self._program = _trace(self._fn, args, self._listed, self._aux, self._names)
+            self._program = _trace(
+                self._fn, args, self._listed, self._aux, self._names, self._max_nodes
+            )
         elif len(args) != len(self._program.arg_names):
             raise TypeError(
                 f"{self.__name__}: takes {len(self._program.arg_names)} argument(s) (as at "
@@ -658,19 +682,30 @@ def _trace(
     listed: Sequence[Value],
     aux: bool,
     names: Sequence[str],
+    max_nodes: int | None = MAX_NODES,
 ) -> _Program:
-    """Call ``fn`` on Values and record its graph as a ``_Program``."""
+    """Call ``fn`` on Values and record its graph as a ``_Program``.
+
+    With ``max_nodes``, the nodes ``fn`` makes are counted as it makes them (through
+    the core's ``_on_new_node`` hook), and the trace stops at the first one past the
+    limit: refusing a graph of a million nodes costs the limit's worth, not the
+    million's.
+    """
     global _tracing
     arg_names = _argument_names(fn, len(args), names)
     inputs = [Value(a, label=name) for a, name in zip(args, arg_names)]
+    budget = _Budget(max_nodes) if max_nodes is not None else None
     _tracing += 1
     try:
-        with enable_grad(), graph_building():
+        with enable_grad(), graph_building(), _counting(budget):
             result = fn(*inputs)
     finally:
         _tracing -= 1
+    if budget is not None and budget.exceeded:  # raised inside fn, which caught it
+        raise ValueError(budget.message())
     out, aux_values = _output(result, aux)
-    candidates, program = _record(out, aux_values, inputs, listed, arg_names)
+    with graph_building():  # the collector would re-scan the graph and the program
+        candidates, program = _record(out, aux_values, inputs, listed, arg_names, max_nodes)
     program.aux_single = aux and not isinstance(result[1], (list, tuple))
     del out, aux_values, inputs, result
     # A leaf nobody outside the graph can reach was made inside fn and can never
@@ -728,6 +763,7 @@ def _record(
     inputs: list[Value],
     listed: Sequence[Value],
     arg_names: list[str],
+    max_nodes: int | None = MAX_NODES,
 ) -> tuple[list[tuple[int, weakref.ref[Value]]], _Program]:
     """The graph as indices, plus weak references to the leaves still to classify.
 
@@ -738,12 +774,9 @@ def _record(
     # aux nodes are computed too: one graph under a synthetic root
     nodes = topological_order(_joined(out, aux))[:-1] if aux else topological_order(root)
     computed = sum(1 for node in nodes if node.parents)
-    if computed > MAX_NODES:
-        raise ValueError(
-            f"jit: the traced graph has {computed:,} computed nodes; the compiled path handles "
-            f"up to {MAX_NODES:,} (its generated code, and the time to compile it, grow with "
-            "the graph). Use the dynamic engine for graphs this large: fn(...).backward()"
-        )
+    if max_nodes is not None and computed > max_nodes:
+        # fn made fewer, but its output also depends on a graph built before the trace
+        raise ValueError(_too_many(f"the traced graph has {computed:,} computed nodes", max_nodes))
     index = {id(n): i for i, n in enumerate(nodes)}
     arg_at = {id(v): i for i, v in enumerate(inputs)}
     listed_ids = {id(p) for p in listed}
@@ -784,6 +817,85 @@ def _joined(out: Value, aux: list[Value]) -> Value:
     node = Value(0.0)
     node.parents = (out, *aux)
     return node
+
+
+class _Budget:
+    """A trace's node allowance: ``take`` raises at the first computed node past it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+        self.exceeded = False
+
+    def take(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            self.exceeded = True
+            raise ValueError(self.message())
+
+    def message(self) -> str:
+        return _too_many(
+            f"fn made more than {self.limit:,} computed nodes while being traced (the trace "
+            "stopped there)",
+            self.limit,
+        )
+
+
+class _ThisThread(threading.local):
+    budget: _Budget | None = None  # the budget of the trace running in this thread
+
+
+_this_thread = _ThisThread()
+_hook_lock = threading.Lock()
+_hook_users = 0  # traces running now, in all threads
+_hook_previous: Callable[[Value], None] | None = None  # the hook set before ours
+
+
+def _count_node(node: Value) -> None:
+    """The core's ``_on_new_node`` hook while a trace runs: charge the node to the
+    budget of the trace in this thread (another thread may build its own graph);
+    a hook set before ours (``detect_anomaly``) still sees every node."""
+    if _hook_previous is not None:
+        _hook_previous(node)
+    budget = _this_thread.budget
+    if budget is not None and node.parents:
+        budget.take()
+
+
+@contextlib.contextmanager
+def _counting(budget: _Budget | None) -> Iterator[None]:
+    """Charge the nodes this thread makes inside the block to ``budget``."""
+    global _hook_users, _hook_previous
+    if budget is None:
+        yield
+        return
+    outer, _this_thread.budget = _this_thread.budget, budget
+    with _hook_lock:
+        if _hook_users == 0:
+            _hook_previous = _value._on_new_node
+            _value._on_new_node = _count_node
+        _hook_users += 1
+    try:
+        yield
+    finally:
+        _this_thread.budget = outer
+        with _hook_lock:
+            _hook_users -= 1
+            if _hook_users == 0 and _value._on_new_node is _count_node:
+                _value._on_new_node = _hook_previous
+
+
+def _too_many(what: str, limit: int) -> str:
+    return (
+        f"jit: {what}; the compiled path takes up to max_nodes={limit:,} (its generated "
+        "code, and the time to compile it, about 5 s per 100,000 nodes, grow with the "
+        "graph). Use the dynamic engine for graphs this large, fn(...).backward(), or pass "
+        "jit(fn, max_nodes=None) (or a larger number) to compile it anyway"
+    )
+
+
+def _is_whole(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
 
 
 def _fold_constants(program: _Program) -> None:
@@ -987,9 +1099,16 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
             if len(terms) == 1 and terms[0][1] == "+" and _IDENTIFIER_TERM.fullmatch(terms[0][0]):
                 grad_name[p] = terms[0][0]  # a copy: use the upstream variable itself
             else:
+                target = f"g_{names[p]}"
                 total = ("-" if terms[0][1] == "-" else "") + terms[0][0]
-                total += "".join(f" {sign} {term}" for term, sign in terms[1:])
-                body.append((f"g_{names[p]} = {total}", ""))
+                for start in range(1, len(terms), _MAX_TERMS):
+                    total += "".join(
+                        f" {sign} {term}" for term, sign in terms[start : start + _MAX_TERMS]
+                    )
+                    if start + _MAX_TERMS < len(terms):  # carried on in the next statement
+                        body.append((f"{target} = {total}", ""))
+                        total = target
+                body.append((f"{target} = {total}", ""))
             assigned.add(p)
 
         for i in program.backward_order:
@@ -1201,13 +1320,20 @@ def _safe_function_name(name: str) -> str:
 
 
 def _compile(program: _Program, mode: str, fn_name: str) -> Callable[..., Any]:
-    """Generate, compile and load the function for ``mode``."""
-    source = _emit(program, mode, fn_name)
-    namespace: dict[str, Any] = {"__builtins__": {}, **CODE_FUNCTIONS}
-    # Safe: ``source`` is made from the op table's code strings, our own names and
-    # repr() of finite floats, never from user text (see the module docstring).
-    code = compile(source, f"<autograd_lite.jit {mode}>", "exec")
-    exec(code, namespace)
+    """Generate, compile and load the function for ``mode``.
+
+    Inside ``graph_building()``: generating makes a few objects per node, and with
+    the cycle collector on, its full collections re-scan the whole program every
+    time, which made the cost per node grow with the graph (0.056 s per 1,000 nodes
+    at 10,000, 0.062 at 200,000; paused, 0.050 at both).
+    """
+    with graph_building():
+        source = _emit(program, mode, fn_name)
+        namespace: dict[str, Any] = {"__builtins__": {}, **CODE_FUNCTIONS}
+        # Safe: ``source`` is made from the op table's code strings, our own names and
+        # repr() of finite floats, never from user text (see the module docstring).
+        code = compile(source, f"<autograd_lite.jit {mode}>", "exec")
+        exec(code, namespace)
     runner: Callable[..., Any] = namespace[_safe_function_name(fn_name)]
     return runner
 

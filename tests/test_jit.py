@@ -3,10 +3,12 @@ clear errors, and the training fast path."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import math
 import random
 import re
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +17,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_lite import OPS, Value, datasets, gradients, hessian, jit, nn, optim
+from autograd_lite import value as value_module
+from autograd_lite.anomaly import detect_anomaly
 from autograd_lite.jit import MAX_NODES, Compiled, CompiledWithAux, JitError
 from autograd_lite.ops import CODE_FUNCTIONS, FLOAT_MATH
 from autograd_lite.train import fit
 from tests.ops_reference import ON_VALUES
 from tests.strategies import OP_DOMAINS
 from tests.test_autodiff import _run, programs
+
+# The module, not the function of the same name that ``autograd_lite.jit`` gives.
+jit_module = importlib.import_module("autograd_lite.jit")
 
 # -- the op table's code strings are the op table's functions ---------------------------------
 
@@ -324,19 +331,17 @@ def test_labels_that_are_safe_identifiers_name_the_lines() -> None:
 # -- size ------------------------------------------------------------------------------------------
 
 
-def test_a_100000_node_graph_compiles_in_seconds() -> None:
+def test_a_100000_node_graph_compiles() -> None:
+    # Its compile time is a benchmark figure (benchmarks/README.md), not asserted here.
     def chain(x: Value) -> Value:
         for _ in range(50_000):
             x = x * 0.999 + 0.001
         return x
 
-    start = time.perf_counter()
     f = jit(chain)
     _, (slope,) = f.value_and_grad(0.5)
-    elapsed = time.perf_counter() - start
     assert f.n_nodes > 100_000
     assert slope == pytest.approx(0.999**50_000, rel=1e-9)
-    assert elapsed < 30  # about 3 s here; the benchmark reports it
 
 
 def test_the_million_node_chain_is_refused_with_a_way_out() -> None:
@@ -346,8 +351,135 @@ def test_the_million_node_chain_is_refused_with_a_way_out() -> None:
         return x
 
     assert MAX_NODES < 500_000
-    with pytest.raises(ValueError, match=r"Use the dynamic engine .*backward\(\)"):
+    with pytest.raises(ValueError, match=r"Use the dynamic engine .*backward\(\)") as info:
         jit(chain)(0.0)
+    assert "max_nodes=None" in str(info.value)
+    assert f"max_nodes={MAX_NODES:,}" in str(info.value)
+
+
+def test_the_trace_stops_at_the_node_limit_at_once() -> None:
+    # The defect: jit traced (and walked) the whole graph before refusing it, 10.9 s
+    # for a 1,000,000-node chain. Counted, not timed: fn is stopped at the first node
+    # past the limit.
+    steps = 0
+
+    def chain(x: Value) -> Value:
+        nonlocal steps
+        for _ in range(1_000_000):
+            x = (0.9 * x + 0.1).tanh()  # three computed nodes a step
+            steps += 1
+        return x
+
+    with pytest.raises(ValueError, match=r"more than 1,000 computed nodes while being traced"):
+        jit(chain, max_nodes=1_000)(0.5)
+    assert steps == 1_000 // 3
+    assert value_module._on_new_node is None  # the counter is gone
+
+
+def test_max_nodes_none_or_larger_compiles_past_the_default() -> None:
+    def chain(x: Value) -> Value:
+        for _ in range(100):
+            x = x.sin()
+        return x
+
+    with pytest.raises(ValueError, match="max_nodes=99"):
+        jit(chain, max_nodes=99)(0.5)
+    assert jit(chain, max_nodes=100)(0.5) == jit(chain, max_nodes=None)(0.5)
+    for bad in (0, -5, 2.5, True, "many"):
+        with pytest.raises(ValueError, match="max_nodes="):
+            jit(chain, max_nodes=bad)  # type: ignore[arg-type]
+
+
+def test_a_graph_built_before_the_trace_counts_toward_the_limit() -> None:
+    big = Value(0.5)
+    for _ in range(200):
+        big = big.sin()
+
+    with pytest.raises(ValueError, match=r"the traced graph has 201 computed nodes.*max_nodes=100"):
+        jit(lambda x: x * big, max_nodes=100)(1.0)
+
+
+def test_a_fn_that_swallows_the_refusal_is_still_refused() -> None:
+    def careless(x: Value) -> Value:
+        try:
+            for _ in range(1_000):
+                x = x.sin()
+        except ValueError:
+            pass
+        return x
+
+    with pytest.raises(ValueError, match="more than 10 computed nodes"):
+        jit(careless, max_nodes=10)(0.5)
+
+
+def test_the_node_counter_charges_only_the_tracing_thread_and_keeps_anomaly_checks() -> None:
+    def other_thread_builds() -> None:
+        v = Value(0.5)
+        for _ in range(1_000):
+            v = v.sin()
+
+    def fn(x: Value) -> Value:
+        worker = threading.Thread(target=other_thread_builds)
+        worker.start()
+        worker.join()
+        return x.sin() * 2.0
+
+    assert jit(fn, max_nodes=10)(0.5) == math.sin(0.5) * 2.0
+    with detect_anomaly(raise_error=False) as check:
+        jit(lambda x: x * 1e300 * 1e300, max_nodes=10)(1.0)
+        assert value_module._on_new_node is not None  # detect_anomaly's own, restored
+    assert check.first is not None  # the anomaly hook still saw the trace's nodes
+    assert value_module._on_new_node is None
+
+
+def test_a_node_used_by_thousands_compiles_and_keeps_every_bit() -> None:
+    # The defect: x's 5,000 contributions were summed in one expression, and Python's
+    # compiler failed on it with RecursionError. Each expression is bounded now.
+    def horner(x: Value) -> Value:
+        v = x
+        for _ in range(5_000):
+            v = v * 1.0001 + x
+        return v
+
+    f = jit(horner)
+    value, (slope,) = f.value_and_grad(0.5)
+    x = Value(0.5)
+    out = horner(x)
+    out.backward()
+    assert (value, slope) == (out.data, x.grad)
+    w = Value(0.5)
+    g = jit(lambda t: horner(w) * t)
+    g.backward(1.0)
+    assert w.grad == x.grad
+
+
+def _deepest_expression(source: str) -> int:
+    """How deeply the expressions of ``source`` nest (what Python's compiler recurses on)."""
+
+    def depth(node: ast.AST) -> int:
+        return 1 + max((depth(child) for child in ast.iter_child_nodes(node)), default=0)
+
+    function = ast.parse(source).body[0]
+    assert isinstance(function, ast.FunctionDef)
+    statements = [n for n in ast.walk(function) if isinstance(n, (ast.Assign, ast.AugAssign))]
+    return max(depth(statement) for statement in statements)
+
+
+def test_generated_expressions_stay_shallow_however_big_the_graph() -> None:
+    def deepest(steps: int) -> int:
+        def horner(x: Value) -> Value:
+            v = x
+            for _ in range(steps):
+                v = v * 1.0001 + x
+            return v
+
+        f = jit(horner)
+        f.value_and_grad(0.5)
+        assert f._program is not None
+        modes = ("forward", "grad_args", "grad_live", "batch", "readable")
+        return max(_deepest_expression(jit_module._emit(f._program, mode, "f")) for mode in modes)
+
+    assert deepest(200) == deepest(2_000) < 80
 
 
 # -- higher order ----------------------------------------------------------------------------------
