@@ -69,6 +69,14 @@ MAX_NODES = 200_000
 # thousands of others (an input in every step of a chain) failed with RecursionError.
 _MAX_TERMS = 64
 
+#: A replay function with more statements than this is generated and compiled in
+#: parts (see ``_in_parts``): Python's compiler holds a whole module's syntax tree
+#: in memory, about 6 kB per node.
+_PART_SIZE = 4_000
+_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*) ([-+]?=) ")
+_NAME_IN_CODE = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")
+_NOT_NAMES = frozenset(CODE_FUNCTIONS) | frozenset(keyword.kwlist)
+
 #: Errors the op table's forward and derivative code raise outside an op's
 #: domain; at replay they send the call to the dynamic engine, whose message
 #: names the op and its operands.
@@ -1169,6 +1177,9 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
     if program.aux and mode == "readable":
         epilogue[-1] += "  # the output, its gradients, then aux"
 
+    statements = [code for code, _ in body if not code.startswith("#")]
+    if mode != "readable" and len(statements) > _PART_SIZE:
+        return "\n\n\n".join(_in_parts(header, prologue, statements, epilogue, batch))
     lines = [header]
     indent = "    "
     for line in prologue:
@@ -1183,6 +1194,126 @@ def _emit(program: _Program, mode: str, fn_name: str) -> str:
     for line in epilogue:
         lines.append(indent + line)
     return "\n".join(lines)
+
+
+def _in_parts(
+    header: str, prologue: list[str], statements: list[str], epilogue: list[str], batch: bool
+) -> list[str]:
+    """A replay function too long to compile in one piece, as parts of at most
+    ``_PART_SIZE`` statements, each its own function, and a main function that calls
+    them in order.
+
+    Python compiles a module's whole syntax tree at once, and its memory grows with
+    it: one function of 200,000 nodes took 1.26 GB to compile, so a smaller machine
+    swapped (the compile time per node then grew several times over). Each part is
+    compiled on its own (``_compile``), so the memory is that of one part. Within a
+    part, values are local variables as before; a value that another part (or the
+    return statement) reads travels through one shared list, ``_s``: stored by the
+    part that computes it, loaded by the part that reads it. The statements and
+    their order are unchanged, so are the numbers.
+
+    Returns the main function's source first, then each part's.
+    """
+    indent = "    "
+    chunks = [statements[k : k + _PART_SIZE] for k in range(0, len(statements), _PART_SIZE)]
+    # The names each part reads before it defines them, and the names it defines.
+    imports: list[dict[str, None]] = []
+    defines: list[dict[str, None]] = []
+    assignment, names_in, not_names = _ASSIGNMENT.match, _NAME_IN_CODE.findall, _NOT_NAMES
+    for chunk in chunks:  # the hot loop of a big compile: one pass, few calls
+        read: dict[str, None] = {}
+        defined: dict[str, None] = {}
+        for code in chunk:
+            target = assignment(code)
+            if target is None:
+                names = names_in(code)
+            else:
+                names = names_in(code, target.end())
+                if target.group(2) != "=":
+                    names.insert(0, target.group(1))  # g += ... reads g first
+            for name in names:
+                if name not in defined and name not in not_names:
+                    read[name] = None
+            if target is not None:
+                defined[target.group(1)] = None
+        imports.append(read)
+        defines.append(defined)
+    loop = prologue[-1] if batch else ""
+    setup = prologue[:-1] if batch else prologue
+    # What main defines: its parameters, the accumulators, a batch loop's row names.
+    parameters = header[header.index("(") + 1 : header.rindex(")")]
+    row_names = _names_read(loop[len("for ") : loop.rindex(" in ")]) if batch else []
+    own = [name.strip() for name in parameters.split(",") if name.strip()]
+    own += [m.group(1) for line in setup if (m := _ASSIGNMENT.match(line))]
+    in_epilogue = [name for line in epilogue for name in _names_read(line[len("return") :])]
+    computed = {name for defined in defines for name in defined}
+    # Every name a part reads is defined before it runs: in main, or by an earlier part.
+    available = set(own) | set(row_names)
+    for k, read in enumerate(imports):
+        missing = [name for name in read if name not in available]
+        assert not missing, f"jit: part {k} reads {missing} before they are computed"
+        available |= set(defines[k])
+    after = {name for name in in_epilogue if name in computed}
+    if batch:  # an accumulator is read again by the next row's parts
+        after |= {name for name in own if name in computed}
+    exports: list[list[str]] = [[] for _ in chunks]  # what part k stores for later
+    for k in range(len(chunks) - 1, -1, -1):
+        exports[k] = [name for name in defines[k] if name in after]
+        after |= set(imports[k])
+    # A slot per shared name, numbered in the order they are stored, so that a part
+    # moves its values in a few slices rather than one item at a time.
+    slots: dict[str, int] = {}
+    for name in [*own, *row_names]:
+        if name in after:
+            slots.setdefault(name, len(slots))
+    for names in exports:
+        for name in names:
+            slots.setdefault(name, len(slots))
+    moves = functools.partial(_moves, slots)
+    main = [header, f"{indent}_s = [0.0] * {len(slots)}"]
+    main += [indent + line for line in setup]
+    main += moves([name for name in own if name in slots], indent, load=False)
+    inner = indent
+    if batch:
+        main.append(indent + loop)
+        inner = indent * 2
+        main += moves([name for name in row_names if name in slots], inner, load=False)
+    main += [f"{inner}_part{k}(_s)" for k in range(len(chunks))]
+    main += moves([name for name in dict.fromkeys(in_epilogue) if name in computed], indent)
+    main += [indent + line for line in epilogue]
+    sources = ["\n".join(main)]
+    for k, chunk in enumerate(chunks):
+        lines = [f"def _part{k}(_s):"]
+        lines += moves(list(imports[k]), indent)
+        lines += [indent + code for code in chunk]
+        lines += moves(exports[k], indent, load=False)
+        sources.append("\n".join(lines))
+    return sources
+
+
+def _moves(slots: dict[str, int], names: list[str], indent: str, load: bool = True) -> list[str]:
+    """Statements that load ``names`` from their slots of ``_s`` (or store them):
+    runs of consecutive slots move as one slice (``a, b, c = _s[4:7]``)."""
+    ordered = sorted(names, key=slots.__getitem__)
+    runs: list[list[str]] = []
+    for name in ordered:
+        if runs and slots[runs[-1][-1]] + 1 == slots[name] and len(runs[-1]) < 32:
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    lines = []
+    for run in runs:
+        first = slots[run[0]]
+        where = f"_s[{first}]" if len(run) == 1 else f"_s[{first}:{first + len(run)}]"
+        values = ", ".join(run)
+        lines.append(f"{indent}{values} = {where}" if load else f"{indent}{where} = {values}")
+    return lines
+
+
+def _names_read(code: str) -> list[str]:
+    """The variable names an expression of ours reads (not functions, keywords, or
+    the letters inside a number such as ``1e-05``), in order, each once."""
+    return [name for name in dict.fromkeys(_NAME_IN_CODE.findall(code)) if name not in _NOT_NAMES]
 
 
 def _inlinable(program: _Program, consumers: list[int]) -> list[bool]:
@@ -1332,8 +1463,10 @@ def _compile(program: _Program, mode: str, fn_name: str) -> Callable[..., Any]:
         namespace: dict[str, Any] = {"__builtins__": {}, **CODE_FUNCTIONS}
         # Safe: ``source`` is made from the op table's code strings, our own names and
         # repr() of finite floats, never from user text (see the module docstring).
-        code = compile(source, f"<autograd_lite.jit {mode}>", "exec")
-        exec(code, namespace)
+        # A long one is in parts (functions separated by two blank lines, which no
+        # function of ours contains), compiled one by one to bound the memory.
+        for piece in source.split("\n\n\n"):
+            exec(compile(piece, f"<autograd_lite.jit {mode}>", "exec"), namespace)
     runner: Callable[..., Any] = namespace[_safe_function_name(fn_name)]
     return runner
 

@@ -459,9 +459,8 @@ def _deepest_expression(source: str) -> int:
     def depth(node: ast.AST) -> int:
         return 1 + max((depth(child) for child in ast.iter_child_nodes(node)), default=0)
 
-    function = ast.parse(source).body[0]
-    assert isinstance(function, ast.FunctionDef)
-    statements = [n for n in ast.walk(function) if isinstance(n, (ast.Assign, ast.AugAssign))]
+    tree = ast.parse(source)  # one function, or a main function and its parts
+    statements = [n for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign))]
     return max(depth(statement) for statement in statements)
 
 
@@ -480,6 +479,72 @@ def test_generated_expressions_stay_shallow_however_big_the_graph() -> None:
         return max(_deepest_expression(jit_module._emit(f._program, mode, "f")) for mode in modes)
 
     assert deepest(200) == deepest(2_000) < 80
+
+
+def _every_mode(fn: Any, params: list[Value], args: list[float], aux: bool) -> tuple[Any, ...]:
+    """What each replay function gives, traced afresh: value, gradients, batches."""
+    for p in params:
+        p.grad = 0.0
+    f = jit(fn, params=params, has_aux=aux)
+    rows = [tuple(args), tuple(a * 0.5 for a in args), tuple(a + 0.25 for a in args)]
+    results: list[Any] = [f(*args), f.value_and_grad(*args), f.backward(*args)]
+    results.append(f.backward_batch(rows, scale=0.5))
+    if aux:
+        results.append(f.forward_batch(rows))
+    results.append(tuple(p.grad for p in params))
+    return tuple(results)
+
+
+@given(programs(), st.integers(1, 6))
+def test_a_replay_in_parts_gives_the_same_bits_as_in_one_piece(program: Any, size: int) -> None:
+    # Long replay functions are compiled in parts (to bound the compiler's memory),
+    # passing values between parts through a list: the numbers must not change.
+    _, _, choices = _run(program, _apply, Value, lambda v: v.data)
+    weights = [Value(0.75), Value(-1.25)]
+
+    def fn(*xs: Value) -> tuple[Value, list[Value]]:
+        out = _run((list(xs), program[1]), _apply, lambda v: v, lambda v: v.data, forced=choices)
+        shared = out[1] * weights[0] + weights[1] * out[0][0]
+        return shared.tanh() + out[1], [shared, out[0][-1]]
+
+    try:
+        whole = _every_mode(fn, weights, program[0], aux=True)
+    except (ValueError, OverflowError, ZeroDivisionError, FloatingPointError):
+        return  # outside an op's domain: not this test's subject
+    original = jit_module._PART_SIZE
+    try:
+        jit_module._PART_SIZE = size
+        parts = _every_mode(fn, weights, program[0], aux=True)
+    finally:
+        jit_module._PART_SIZE = original
+    assert repr(parts) == repr(whole)  # repr: nan == nan too, and -0.0 is not 0.0
+
+
+def test_a_long_replay_is_generated_and_compiled_in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    def chain(x: Value) -> Value:
+        for _ in range(jit_module._PART_SIZE):
+            x = (0.9 * x + 0.1).tanh()
+        return x
+
+    pieces: list[str] = []
+    real_compile = compile
+
+    def counting_compile(source: str, *args: Any) -> Any:
+        pieces.append(source)
+        return real_compile(source, *args)
+
+    monkeypatch.setattr(jit_module, "compile", counting_compile, raising=False)
+    f = jit(chain)
+    value, (slope,) = f.value_and_grad(0.5)
+    x = Value(0.5)
+    out = chain(x)
+    out.backward()
+    assert (value, slope) == (out.data, x.grad)
+    assert len(pieces) >= 3  # the main function and at least two parts
+    # a part: its statements, and a load or a store for each value it shares
+    assert max(piece.count("\n") for piece in pieces) <= 3 * jit_module._PART_SIZE
+    assert "_part0(_s)" in pieces[0]
+    assert "_part" not in f.source  # what users read stays one function
 
 
 # -- higher order ----------------------------------------------------------------------------------
