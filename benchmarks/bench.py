@@ -19,7 +19,9 @@ Workloads:
     2. a deep chain x = tanh(0.9*x + 0.1), forward + backward.
     3. a wide sum of 100,000 products w_i * x_i, forward + backward.
     4. memory per live graph node (tracemalloc), on the training step's graph.
-    5. the compiled path (jit) on the deep chain.
+    5. the compiled path (jit) on the deep chain; compile time per 1,000 nodes at
+       10k to 200k nodes (flat is the goal), and the cost of refusing a graph past
+       the node limit.
     6. graph building with the cycle collector on and inside
        ``autograd_lite.graph_building()``: the deep chain's forward pass per node
        at 1k to 1M steps;
@@ -373,10 +375,61 @@ def bench_compiled_graphs(rounds: int) -> None:
             f"replays {med['dynamic'] / med['compiled']:.1f}x the dynamic engine's speed; "
             f"the compiled function holds {kept / compiled.n_nodes:.0f} bytes per node"
         )
+    start = time.process_time()
     try:
-        autograd_lite.jit(chain_fn(100_000))(0.5)
+        autograd_lite.jit(chain_fn(1_000_000))(0.5)
     except ValueError as error:
-        print(f"     100,000 steps: refused, as documented: {str(error)[:72]}...")
+        refused = time.process_time() - start
+        print(
+            f"   1,000,000 steps: refused in {refused:.2f} s of CPU (the trace stops at "
+            f"jit.MAX_NODES): {str(error)[:60]}..."
+        )
+
+
+def bench_compile_scaling(sizes: list[int], rounds: int) -> None:
+    """Trace + generate + compile time per 1,000 computed nodes of the deep chain, at
+    each size, in one run: flat from 10k to 200k nodes is the goal.
+
+    CPU time of this process (other work on the machine counts less), split as in
+    workload 6 into time in Python (user) and the kernel's (system: page faults for
+    fresh memory), the best of ``rounds`` for each; the sizes run in ascending order,
+    then descending, and so on, because whichever runs first meets a smaller heap.
+    """
+
+    def chain_fn(steps: int) -> Callable[[Value], Value]:
+        def fn(x: Value) -> Value:
+            for _ in range(steps):
+                x = (0.9 * x + 0.1).tanh()
+            return x
+
+        return fn
+
+    user: dict[int, float] = {}
+    system: dict[int, float] = {}
+    for r in range(rounds):
+        for n in sizes if r % 2 == 0 else sizes[::-1]:
+            steps = n // 3  # mul, add and tanh are computed; the two constants are not
+            compiled = autograd_lite.jit(chain_fn(steps), max_nodes=None)
+            gc.collect()
+            start = Usage.now()
+            compiled.value_and_grad(0.5)  # the first call traces and compiles
+            middle = Usage.now()
+            compiled.value_and_grad(0.5)  # a replay, to leave out of the compile time
+            stop = Usage.now()
+            nodes = 3 * steps
+            spent = [(2 * middle[k] - start[k] - stop[k]) / nodes * 1e3 for k in (1, 2)]
+            user[n] = min(user.get(n, math.inf), spent[0])
+            system[n] = min(system.get(n, math.inf), spent[1])
+            del compiled
+    print(
+        "   compile time per 1,000 computed nodes (trace + generate + compile), CPU time "
+        f"in Python and in the kernel, best of {rounds}:"
+    )
+    for n in sizes:
+        print(
+            f"   {3 * (n // 3):>9,} nodes: {user[n]:.4f} s in Python "
+            f"({user[n] / user[sizes[0]]:.2f}x the first), {system[n]:.4f} s in the kernel"
+        )
 
 
 def bench_memory() -> None:
@@ -600,6 +653,7 @@ def main() -> None:
     )
     bench_memory()
     bench_compiled_graphs(3 if args.quick else 5)
+    bench_compile_scaling([10_000, 50_000, 100_000, 200_000], 2 if args.quick else 4)
     bench_graph_building_chain(
         3 if args.quick else 7,
         [1_000, 10_000, 100_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000],
