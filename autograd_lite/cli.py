@@ -746,8 +746,15 @@ def _draw(root: Value, path: str) -> str:
         raise CommandError(str(error)) from None
     except RuntimeError as error:  # Graphviz's dot program is missing
         raise CommandError(f"{_one_line(error)}; or draw to a .dot file") from None
-    except ValueError as error:  # too many nodes to draw
-        raise CommandError(f"cannot draw this graph: {_one_line(error)}") from None
+    except ValueError:  # too many nodes to draw; the advice of viz's message is Python's
+        from autograd_lite.autodiff import topological_order
+        from autograd_lite.viz import MAX_NODES
+
+        raise CommandError(
+            f"cannot draw this graph: it has {len(topological_order(root)):,} nodes, more than "
+            f"the {MAX_NODES:,} a readable drawing holds; draw a smaller expression, or draw "
+            "it from Python with autograd_lite.draw(root, max_nodes=None)"
+        ) from None
     _write(path, picture)
     return path
 

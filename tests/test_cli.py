@@ -593,7 +593,10 @@ def test_draw_refuses_a_huge_graph_with_a_message(tmp_path: Path) -> None:
     text = " + ".join(f"sin(x*{k})" for k in range(1, 120))
     status, _, err = run("grad", text, "x=1", "--draw", str(tmp_path / "huge.dot"))
     assert status == EXIT_RUNTIME_ERROR
-    assert "cannot draw this graph" in err
+    assert "cannot draw this graph: it has 476 nodes, more than the 250" in err
+    assert "max_nodes=None)" in err
+    assert "pass max_nodes" not in err  # the command line has no such option
+    assert err.count("\n") == 1
     assert not (tmp_path / "huge.dot").exists()
 
 

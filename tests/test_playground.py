@@ -158,7 +158,8 @@ def test_a_graph_too_big_to_draw_still_has_its_numbers() -> None:
     answer = ask(f"({half}) * ({half})", x=1.0)
     assert answer["ok"] is True
     assert answer["gradient"] == {"x": 2 * 150.0 * 150.0}
-    assert "more than max_nodes" in answer["draw_error"]
+    assert "Not drawn: the graph has 300 nodes, more than the 250" in answer["draw_error"]
+    assert "max_nodes" not in answer["draw_error"]  # the page has no such option
     assert answer["dot"] == ""
     assert answer["steps"] == []
 

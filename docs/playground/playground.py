@@ -34,6 +34,8 @@ from autograd_lite import (
     nn,
     optim,
     steps,
+    topological_order,
+    viz,
 )
 from autograd_lite._helpers import finite_or_none
 from autograd_lite.expression import EvaluationError, ExpressionError, parse
@@ -188,8 +190,12 @@ def _analyze(text: str, given: dict[str, Any]) -> dict[str, Any]:
                 {"caption": g.caption, "dot": g.source}
                 for g in steps(root, caption_in_picture=False)
             ]
-    except ValueError as error:  # too many nodes to draw
-        answer["draw_error"] = str(error)
+    except ValueError:  # too many nodes to draw; viz's advice (max_nodes=None) is Python's
+        answer["draw_error"] = (
+            f"Not drawn: the graph has {len(topological_order(root)):,} nodes, more than the "
+            f"{viz.MAX_NODES:,} a readable drawing holds. The value, gradient and ledger "
+            "above are complete; shorten the expression to see its graph."
+        )
     return answer
 
 
