@@ -33,6 +33,9 @@ from tests.ops_reference import ON_VALUES, in_torch
 
 # -- the classic bugs, by name ------------------------------------------------------
 
+#: Seconds a thread may take before a test calls it hung: a guard, not a speed limit.
+HANG_GUARD = 180
+
 
 def test_shared_node_z_times_z() -> None:
     x = Value(2.0)
@@ -482,7 +485,7 @@ def test_grad_mode_is_per_thread() -> None:
     seen: dict[str, Any] = {}
 
     def other() -> None:
-        entered.wait(5)
+        entered.wait(HANG_GUARD)
         y = Value(2.0) * 3
         seen["parents"], seen["enabled"] = len(y.parents), is_grad_enabled()
         with no_grad():
@@ -494,12 +497,13 @@ def test_grad_mode_is_per_thread() -> None:
     thread.start()
     with no_grad():
         entered.set()
-        done.wait(5)
+        assert done.wait(HANG_GUARD)
         assert (Value(2.0) * 3).parents == ()
         assert not is_grad_enabled()
     # Back to recording here, while the other thread may still be in no_grad().
     assert len((Value(2.0) * 3).parents) == 2
-    thread.join(5)
+    thread.join(HANG_GUARD)
+    assert not thread.is_alive()
     assert seen == {"parents": 2, "enabled": True, "inner": ()}
     assert value_module._grad_enabled
     assert value_module._threads_without_grad == 0
@@ -529,7 +533,8 @@ def test_backward_twice_warning_is_per_thread() -> None:
 
     thread = threading.Thread(target=other)
     thread.start()
-    thread.join(5)
+    thread.join(HANG_GUARD)
+    assert not thread.is_alive()
     assert warnings_in_thread == []
     with pytest.warns(UserWarning, match="without zeroing"):
         y.backward()  # this thread's last root is still y
