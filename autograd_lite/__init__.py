@@ -12,7 +12,7 @@ formulas), ``tables``, ``ledger`` (``explain``, ``trace``, ``forward_table``),
 (``detect_anomaly``); ``viz`` draws, including ``steps``/``step_through``.
 """
 
-from autograd_lite import datasets, losses, nn, optim, train, viz
+from autograd_lite import datasets, exercises, losses, nn, optim, train, viz
 from autograd_lite.anomaly import NonFiniteError, detect_anomaly
 from autograd_lite.autodiff import (
     enable_grad,
@@ -54,6 +54,7 @@ __all__ = [
     "draw",
     "draw_network",
     "enable_grad",
+    "exercises",
     "explain",
     "forward_table",
     "grad",

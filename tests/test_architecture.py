@@ -52,6 +52,8 @@ LAYERS: dict[str, int] = {
     "anomaly": 6,
     # drawing
     "viz": 7,
+    # the grader of learners' engines: runs them beside Value, draws the wrong node
+    "exercises": 7,
     # the command line, then the package's public face
     "cli": 8,
     "__init__": 9,
