@@ -83,10 +83,12 @@ class Report:
     notes: tuple[str, ...] = field(default=())
     graph: Value | None = field(default=None, repr=False, compare=False)
     node: Value | None = field(default=None, repr=False, compare=False)
+    mark: str = field(default="", repr=False, compare=False)
 
     def draw(self, radius: int = 2) -> Graph:
         """Draw autograd_lite's version of the graph around the node at fault,
-        ``radius`` edges each way; that node's label says ✗ and your gradient.
+        ``radius`` edges each way; a box titled ✗ and your number marks that node
+        (its label, and the formulas on its edges, keep its name).
 
         Raises:
             ValueError: the report points at no node (it passed, or the mistake
@@ -98,7 +100,13 @@ class Report:
             )
         from autograd_lite.viz import draw  # drawing needs graphviz only when asked for
 
-        return draw(self.graph, around=self.node, radius=radius, title=self.message.split("\n")[0])
+        return draw(
+            self.graph,
+            around=self.node,
+            radius=radius,
+            title=self.message.split("\n")[0],
+            clusters={self.mark or "✗": [self.node]},
+        )
 
     def __str__(self) -> str:
         return "\n".join((self.message, *self.notes))
@@ -118,9 +126,13 @@ class _Stop(Exception):  # noqa: N818 - control flow, not an error shown to user
 
 
 def _fail(
-    mistake: str, message: str, graph: Value | None = None, node: Value | None = None
+    mistake: str,
+    message: str,
+    graph: Value | None = None,
+    node: Value | None = None,
+    mark: str = "",
 ) -> _Stop:
-    return _Stop(Report(False, mistake, "✗ " + message, graph=graph, node=node))
+    return _Stop(Report(False, mistake, "✗ " + message, graph=graph, node=node, mark=mark))
 
 
 def _close(a: float, b: float, rtol: float = RTOL) -> bool:
@@ -634,13 +646,13 @@ def _compare(
     for i, (mine, yours) in enumerate(zip(ours.nodes, theirs.nodes)):
         actual = _number(yours, "data")
         if not _close(mine.data, actual):
-            mine.label = f"{_name(program, i)} ✗ yours {_fmt(actual)}"
             raise _fail(
                 "forward",
                 f"in {title}: {_describe(program, i)} is {_fmt(actual)}, expected "
                 f"{_fmt(mine.data)}.",
                 ours.root,
                 mine,
+                f"✗ {_name(program, i)}: yours {_fmt(actual)}",
             )
     their_index = {id(node): i for i, node in enumerate(theirs.nodes)}
     for i, step in enumerate(program):
@@ -690,10 +702,10 @@ def _diagnose(
     differs (so every node it feeds has the right gradient)."""
     node = ours.nodes[i]
     expected, actual = node.grad, grads[i]
-    node.label = f"{_name(program, i)} ✗ yours {_fmt(actual)}"  # marks it in Report.draw()
+    mark = f"✗ {_name(program, i)}: yours {_fmt(actual)}"  # boxes it in Report.draw()
 
     def fail(mistake: str, message: str) -> _Stop:
-        return _fail(mistake, message, ours.root, node)
+        return _fail(mistake, message, ours.root, node, mark)
 
     head = (
         f"in {title}: the gradient of {_describe(program, i)} is {_fmt(actual)}, expected "
