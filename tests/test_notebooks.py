@@ -82,10 +82,10 @@ def _stdout(notebook: dict[str, Any]) -> list[str]:
 # -- the committed files --------------------------------------------------------------------
 
 
-def test_the_ten_notebooks_are_there_and_numbered() -> None:
+def test_the_notebooks_are_there_and_numbered() -> None:
     numbers = [p.name[:2] for p in NOTEBOOKS]
-    assert numbers == [f"{k:02d}" for k in range(1, 11)], (
-        f"expected notebooks 01_...ipynb to 10_...ipynb in {NOTEBOOK_DIR}, found {numbers}"
+    assert numbers == [f"{k:02d}" for k in range(1, 12)], (
+        f"expected notebooks 01_...ipynb to 11_...ipynb in {NOTEBOOK_DIR}, found {numbers}"
     )
 
 
@@ -194,11 +194,17 @@ def test_notebook_ends_with_exercises_whose_solutions_are_hidden_and_checked(pat
         )
 
 
+#: Notebooks whose learner writes classes and functions (the engine, the grader's subject).
+LEARNER_WRITES_CODE = {"11_build_the_engine_yourself"}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_uses_only_the_public_api(path: Path) -> None:
     code = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code")
     private = re.findall(r"autograd_lite[\w.]*\._\w+|\bfrom autograd_lite\S* import _\w+", code)
     assert not private, f"{path.name} uses private names {private}"
+    if path.stem in LEARNER_WRITES_CODE:
+        return  # writing Value, the sort and backward is the lesson; they are checked by the grader
     defined = re.findall(r"^\s*(?:class|def)\s+(\w+)", code, re.MULTILINE)
     assert not defined, (
         f"{path.name} defines {defined}: reusable code belongs in the package, not a notebook"
@@ -340,7 +346,7 @@ def main(argv: list[str]) -> int:
 
     chosen = [p for p in NOTEBOOKS if not argv or p.name[:2] in argv]
     if not chosen:
-        print(f"no notebook matches {argv}; numbers are 01 to 10", file=sys.stderr)
+        print(f"no notebook matches {argv}; numbers are 01 to 11", file=sys.stderr)
         return 2
     total = 0.0
     for path in chosen:
