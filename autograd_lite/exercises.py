@@ -88,7 +88,9 @@ class Report:
     def draw(self, radius: int = 2) -> Graph:
         """Draw autograd_lite's version of the graph around the node at fault,
         ``radius`` edges each way; a box titled ✗ and your number marks that node
-        (its label, and the formulas on its edges, keep its name).
+        (its label, and the formulas on its edges, keep its name), and the edges
+        its gradient came back along (or, for a wrong value, the edges of the op
+        that made it) are drawn thick in the highlight colour.
 
         Raises:
             ValueError: the report points at no node (it passed, or the mistake
@@ -100,12 +102,18 @@ class Report:
             )
         from autograd_lite.viz import draw  # drawing needs graphviz only when asked for
 
+        node = self.node
+        if self.mistake == "forward":  # its value is wrong: the edges of the op that made it
+            edges = [(parent, node) for parent in node.parents]
+        else:  # its gradient is wrong: the edges its contributions came back along
+            edges = [(node, user) for user in topological_order(self.graph) if node in user.parents]
         return draw(
             self.graph,
-            around=self.node,
+            around=node,
             radius=radius,
             title=self.message.split("\n")[0],
-            clusters={self.mark or "✗": [self.node]},
+            clusters={self.mark or "✗": [node]},
+            highlight=edges,
         )
 
     def __str__(self) -> str:

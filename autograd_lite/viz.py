@@ -246,6 +246,7 @@ class _Look:
         caption: str = "",
         clusters: dict[Value, int] | None = None,
         cluster_titles: list[str] | None = None,
+        marked: frozenset[tuple[Value, int]] = frozenset(),
     ) -> None:
         self.root = root
         self.order = order
@@ -260,6 +261,7 @@ class _Look:
         self.caption = caption
         self.clusters = clusters or {}
         self.cluster_titles = cluster_titles or []
+        self.marked = marked  # edges (node, parent index) drawn in the highlight colour
         self.uses: Counter[Value] = Counter(p for node in order for p in node.parents)
 
 
@@ -427,7 +429,7 @@ def _dot(look: _Look, visible: set[Value]) -> str:
                     hidden += 1
                     continue
                 attrs = f"label={_edge_label(look, node, index)}"
-                if current_edge == (node, index):
+                if current_edge == (node, index) or (node, index) in look.marked:
                     attrs += f', color="{_HIGHLIGHT}", penwidth=2.5'
                 lines.append(f"  v{number[parent]} -> v{k}op [{attrs}];")
             if hidden:
@@ -593,6 +595,7 @@ def draw(
     title: str = "",
     clusters: Mapping[str, Iterable[Value]] | None = None,
     label_parameters: bool = False,
+    highlight: Iterable[tuple[Value, Value]] = (),
 ) -> Graph:
     """Draw the computation graph behind ``root``.
 
@@ -625,6 +628,9 @@ def draw(
         label_parameters: with ``collapse``, name each weight and bias by its
             own ``label`` (e.g. a worked example's ``w5``) instead of by its
             place in its neuron (``w1``, ``w2``, ``b``).
+        highlight: edges ``(parent, node)`` to draw thick in the highlight
+            colour, e.g. the edges whose gradients a grader found wrong; every
+            edge from ``parent`` into ``node`` is marked.
 
     Raises:
         ValueError: the graph is bigger than ``max_nodes`` (the message says how
@@ -674,8 +680,27 @@ def draw(
         caption=title,
         clusters=cluster_of,
         cluster_titles=cluster_titles,
+        marked=_marked_edges(highlight, set(order)),
     )
     return Graph(_dot(look, visible), title)
+
+
+def _marked_edges(
+    highlight: Iterable[tuple[Value, Value]], in_graph: set[Value]
+) -> frozenset[tuple[Value, int]]:
+    """``draw(highlight=...)`` checked: each (parent, node) pair as (node, index) edges."""
+    marked: set[tuple[Value, int]] = set()
+    for pair in highlight:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise TypeError(f"highlight= takes (parent, node) pairs of Values, got {pair!r}")
+        parent, node = pair
+        if node not in in_graph or parent not in node.parents:
+            raise ValueError(
+                f"highlight=: {parent!r} -> {node!r} is not an edge of root's graph "
+                "(pairs are (parent, node), node made from parent)"
+            )
+        marked.update((node, i) for i, p in enumerate(node.parents) if p is parent)
+    return frozenset(marked)
 
 
 def _cluster_index(

@@ -361,6 +361,7 @@ def test_the_drawing_marks_the_node_at_fault_in_our_graph() -> None:
     assert "✗ x0: yours 72" in source  # the box around the node at fault
     assert "x0 ✗" not in source
     assert "n1" in source
+    assert source.count("penwidth=2.5") == 1  # the one edge x0's gradient came back along
 
 
 def test_a_report_about_no_node_has_nothing_to_draw() -> None:

@@ -772,3 +772,16 @@ def test_step_through_falls_back_to_html_without_ipywidgets(
     assert isinstance(step_through(f), StepThrough)
     with pytest.raises(ImportError, match=r"autograd-lite\[notebook\]"):
         step_through(f, widget=True)
+
+
+def test_highlight_marks_every_edge_from_parent_into_node_and_only_those() -> None:
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    z = x * x + y
+    product = z.parents[0]
+    marked = draw(z, highlight=[(x, product)]).source
+    assert marked.count("penwidth=2.5") == 2  # x * x has two edges from x
+    assert draw(z).source.count("penwidth=2.5") == 0
+    with pytest.raises(ValueError, match="not an edge"):
+        draw(z, highlight=[(y, product)])
+    with pytest.raises(TypeError, match=r"\(parent, node\) pairs"):
+        draw(z, highlight=[x])  # type: ignore[list-item]
