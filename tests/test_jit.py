@@ -321,6 +321,36 @@ def test_a_hostile_label_cannot_run(tmp_path: Path) -> None:
     assert "v2" in source
 
 
+def test_a_hostile_label_cannot_run_in_a_replay_compiled_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A long replay is split where two blank lines stand, and each part compiled alone: a
+    # label holding blank lines and code must not make a part of its own.
+    compiled: list[str] = []
+
+    def counting(source: str, *args: Any) -> Any:
+        compiled.append(source)
+        return compile(source, *args)
+
+    monkeypatch.setattr(jit_module, "compile", counting, raising=False)
+    marker = tmp_path / "pwned"
+    hostile = f"x\n\n\nimport os; os.system('touch {marker}')\n\n\n"
+    w = Value(0.5, label=hostile)
+
+    def fn(x: Value) -> Value:
+        for _ in range(3_000):  # past the 4,000 statements of one part
+            x = (x * w).tanh()
+            x.label = hostile
+        return x
+
+    f = jit(fn)
+    f.value_and_grad(1.0)
+    assert len(compiled) > 2  # compiled in parts
+    assert not any("import" in piece for piece in compiled)
+    assert "import" not in f.source
+    assert not marker.exists()
+
+
 def test_labels_that_are_safe_identifiers_name_the_lines() -> None:
     model = nn.MLP(1, [1], seed=0)
     f = jit(lambda x: model([x]), params=model.parameters())
