@@ -124,9 +124,11 @@ def spirals(
     """Interleaved spiral arms, one per class (the CS231n spiral), shuffled.
 
     ``n`` points in all, split as evenly as possible between the classes. Each
-    arm goes from the centre out to radius 1 while its angle turns by 4
-    radians; ``noise`` is the standard deviation of Gaussian noise on the
-    angle.
+    arm goes out to radius 1 while its angle turns by 4 radians; ``noise`` is
+    the standard deviation of Gaussian noise on the angle. An arm starts one
+    step out from the centre, not at it: every arm starting at (0, 0) would put
+    one point of each class on the same spot, and no model could classify them
+    all.
 
     Example:
         >>> X, y = spirals(30, n_classes=3, seed=1)
@@ -143,7 +145,7 @@ def spirals(
     y: Labels = []
     for label in range(n_classes):
         count = n // n_classes + (1 if label < n % n_classes else 0)
-        for r in linspace(0.0, 1.0, count):
+        for r in linspace(0.0, 1.0, count + 1)[1:]:
             t = 4.0 * label + 4.0 * r
             if noise:
                 t += rng.gauss(0.0, noise)

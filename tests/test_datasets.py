@@ -78,6 +78,19 @@ def test_spiral_arms_grow_outwards_and_have_n_classes() -> None:
     assert max(math.hypot(*x) for x in X) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("noise", [0.0, 0.2])
+@pytest.mark.parametrize("n", [3, 12, 150, 300])
+def test_no_spiral_point_is_shared_by_two_classes(n: int, noise: float) -> None:
+    # Every arm used to start at (0, 0), so one point of each class sat on the same
+    # spot and 148 of 150 was the best any model could score.
+    X, y = datasets.spirals(n, n_classes=3, noise=noise, seed=0)
+    labels_at: dict[tuple[float, ...], set[int]] = {}
+    for x, label in zip(X, y, strict=True):
+        labels_at.setdefault(tuple(x), set()).add(label)
+    assert all(len(labels) == 1 for labels in labels_at.values())
+    assert min(math.hypot(*x) for x in X) > 0.0
+
+
 def test_blobs_around_given_centres() -> None:
     centres = [[0.0, 0.0, 0.0], [10.0, 10.0, 10.0]]
     X, y = datasets.blobs(200, centers=centres, std=0.5, seed=1)
