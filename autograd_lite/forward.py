@@ -1,0 +1,915 @@
+"""Forward mode beside reverse, on the same local derivatives: tangents, duals, Jacobians.
+
+Reverse mode (``autodiff.py``) starts from one output and carries d(output)/d(node)
+back to every input: one sweep per *output*. Forward mode starts from one input
+direction and carries d(node)/d(input) forward to every output: one sweep per
+*input*. Both multiply the same numbers, the local derivative on each edge, so
+this module reads nothing but the op table's rows and what ``Value`` already
+stores:
+
+- ``push_tangents``: a tangent pushed forward through a *recorded* graph along
+  the stored ``local_grads`` (the numbers ``backward()`` uses), counting its
+  multiply-adds, one per edge visited.
+- ``Dual``: forward mode while computing. A dual number carries its value and
+  its tangent together and keeps no graph; each operation is built from an op
+  row's forward and local-derivative rule, as ``Value``'s are.
+- The functional API, named after JAX's: ``jvp``, ``vjp``, ``linearize``,
+  ``jacobian`` (with ``jacfwd`` and ``jacrev``), ``hessian``; and
+  ``graph_jacobian`` for a graph already built (a model's loss and its
+  parameters). A ``Jacobian`` says how many sweeps it took, why, and how many
+  multiply-adds they did.
+
+Reverse sweeps are ``autodiff.backpropagate`` itself (the package's one gradient
+accumulation); this module only seeds and reads them.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from autograd_lite.autodiff import (
+    backpropagate,
+    enable_grad,
+    gradients,
+    graph_building,
+    topological_order,
+)
+from autograd_lite.ops import FLOAT_MATH, OPS, Op
+from autograd_lite.value import Value
+
+__all__ = [
+    "Dual",
+    "ForwardSweep",
+    "Jacobian",
+    "graph_jacobian",
+    "hessian",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
+    "jvp",
+    "linearize",
+    "push_tangents",
+    "vjp",
+]
+
+Mode = Literal["forward", "reverse"]
+HessianMode = Literal["forward-over-reverse", "reverse-over-reverse"]
+
+#: ``record(node, parent, tangent_in, local, tangent_so_far)``, called after each
+#: multiply-add of a forward sweep when a ledger is being kept (``tangent_so_far``
+#: is the node's tangent with this edge's term added).
+TangentRecorder = Callable[[Value, Value, float, float, float], None]
+
+
+# -- checking what callers pass ---------------------------------------------------------
+
+
+def _real(number: Any, where: str, what: str = "a tangent") -> float:
+    """``number`` as a finite float, or a clear error naming ``where`` it came from."""
+    if number.__class__ is float and number - number == 0.0:
+        return float(number)
+    if isinstance(number, bool) or not isinstance(number, numbers.Real):
+        if isinstance(number, (Value, Dual)):
+            hint = f"pass its number ({type(number).__name__}.data), not the node"
+        elif isinstance(number, (list, tuple)):
+            hint = "this engine is scalar: one number per input, not a sequence"
+        elif isinstance(number, bool):
+            hint = "bool is refused as a likely mistake: pass 1.0 or 0.0"
+        else:
+            hint = "pass a real number (int or float)"
+        raise TypeError(
+            f"{where} is {type(number).__name__} ({number!r}): {what} must be a real number; {hint}"
+        )
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(
+            f"{where} is {value!r}: {what} must be finite (inf and nan make every derivative "
+            "they touch meaningless); pass a finite number, e.g. 1.0 for the direction of "
+            "that input"
+        )
+    return value
+
+
+def _as_sequence(items: Any, where: str, hint: str) -> tuple[Any, ...]:
+    """``items`` as a tuple when it is a list or tuple, else a TypeError with ``hint``."""
+    if not isinstance(items, (list, tuple)):
+        raise TypeError(f"{where} is {type(items).__name__} ({items!r}): pass a tuple; {hint}")
+    return tuple(items)
+
+
+def _outputs_of(out: Any, kind: type, fn_name: str) -> tuple[tuple[Any, ...], bool]:
+    """(outputs as a tuple, whether f returned a single one); each output must be ``kind``."""
+    single = isinstance(out, kind)
+    outputs = (out,) if single else out
+    if not single and not isinstance(out, (list, tuple)):
+        outputs = (out,)
+    if not outputs:
+        raise TypeError(
+            f"{fn_name}: f returned an empty {type(out).__name__}; return at least "
+            f"one {kind.__name__}"
+        )
+    for k, item in enumerate(outputs):
+        if not isinstance(item, kind):
+            where = "f returned" if single or outputs is not out else f"f's output {k} is"
+            raise TypeError(
+                f"{fn_name}: {where} {type(item).__name__} ({item!r}), not a "
+                f"{kind.__name__}. {_non_value_hint(item, kind)}"
+            )
+    return tuple(outputs), single
+
+
+def _non_value_hint(item: Any, kind: type) -> str:
+    if isinstance(item, numbers.Real) and not isinstance(item, bool):
+        return (
+            "A plain number carries no derivative, so its derivative would silently be 0: "
+            "compute with the arguments' own operators and methods (x * y, x.sin(), never "
+            f"math.sin(x.data)); if the output really is a constant, return {kind.__name__}"
+            "(constant) or c + 0 * x"
+        )
+    if kind is Dual and isinstance(item, Value):
+        return (
+            "jvp runs f on Duals (value and tangent together, no graph); a Value made inside "
+            "f (Value(...), a model's parameters) cannot join them: use linearize or "
+            "push_tangents, which differentiate a recorded graph"
+        )
+    if isinstance(item, (list, tuple)):
+        return "Return a Value or a flat sequence of Values (this engine is scalar)"
+    return f"Return a {kind.__name__} or a sequence of them"
+
+
+def _graph_order(outputs: Sequence[Value]) -> list[Value]:
+    """Every node the outputs depend on, parents before children, each once."""
+    if len(outputs) == 1:
+        return topological_order(outputs[0])
+    seen: set[Value] = set()
+    order: list[Value] = []
+    for out in outputs:
+        for node in topological_order(out):
+            if node not in seen:  # an earlier output's order already placed it
+                seen.add(node)
+                order.append(node)
+    return order
+
+
+def _describe(node: Value) -> str:
+    if node.label:
+        return repr(node.label)
+    if not node.parents:
+        return f"the leaf holding {node.data!r}"
+    return f"the {node.op} node (value {node.data!r})"
+
+
+# -- (a) forward mode over a recorded graph ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForwardSweep:
+    """What one forward sweep computed, and what it cost.
+
+    Attributes:
+        tangents: d(output)/d(seed direction) for each output, in order.
+        multiply_adds: tangent += local * parent_tangent operations done: one per
+            edge of the graph behind the outputs.
+        nodes: the nodes the sweep visited (leaves included).
+        node_tangents: every visited node's tangent (what ``draw`` and the forward
+            ledger show).
+    """
+
+    tangents: tuple[float, ...]
+    multiply_adds: int
+    nodes: int
+    node_tangents: dict[Value, float] = field(repr=False, compare=False)
+
+    def tangent(self, node: Value) -> float:
+        """The tangent the sweep gave ``node`` (0.0 for a node it did not visit)."""
+        return self.node_tangents.get(node, 0.0)
+
+
+def push_tangents(
+    outputs: Value | Sequence[Value],
+    seeds: Mapping[Value, float],
+    *,
+    record: TangentRecorder | None = None,
+) -> ForwardSweep:
+    """Push tangents from leaves forward to ``outputs`` along the stored local derivatives.
+
+    A leaf's tangent is its seed (0.0 when unseeded); every other node's tangent
+    is the sum over its edges of ``local_grad * parent_tangent``, visited in
+    topological order: one multiply-add per edge, counted. The numbers multiplied
+    are the ``local_grads`` the forward pass stored, the same that ``backward()``
+    uses, so the two modes cannot disagree about a derivative. Nothing changes
+    any ``.grad``.
+
+    Args:
+        outputs: a Value or a sequence of Values (one sweep serves all of them).
+        seeds: leaf -> tangent, the direction to differentiate in ({x: 1.0} for
+            d/dx). A leaf the outputs do not depend on has no effect.
+        record: called after each multiply-add (the forward ledger's slow path).
+
+    Example:
+        >>> from autograd_lite import Value
+        >>> x, y = Value(2.0, label="x"), Value(3.0, label="y")
+        >>> f = x * y + x.sin()
+        >>> sweep = push_tangents(f, {x: 1.0})
+        >>> round(sweep.tangents[0], 6), sweep.multiply_adds
+        (2.583853, 5)
+    """
+    outs = _value_outputs(outputs, "push_tangents(outputs, ...)")
+    if not isinstance(seeds, Mapping):
+        raise TypeError(
+            f"push_tangents(..., seeds={seeds!r}): seeds must be a dict from leaf to tangent, "
+            "e.g. {x: 1.0}"
+        )
+    start: dict[Value, float] = {}
+    for leaf, tangent in seeds.items():
+        if not isinstance(leaf, Value):
+            raise TypeError(
+                f"push_tangents: a seed's key is {type(leaf).__name__} ({leaf!r}); seeds map "
+                "leaf Values to tangents, e.g. {x: 1.0}"
+            )
+        if leaf.parents:
+            raise ValueError(
+                f"push_tangents: {_describe(leaf)} has parents; seed leaves only (the inputs). "
+                "A tangent flows into an inner node from its parents"
+            )
+        start[leaf] = _real(tangent, f"push_tangents: the seed of {_describe(leaf)}")
+    with graph_building():
+        order = _graph_order(outs)
+        return _sweep(order, outs, start, record)
+
+
+def _value_outputs(outputs: Any, where: str) -> tuple[Value, ...]:
+    if isinstance(outputs, Value):
+        return (outputs,)
+    if isinstance(outputs, (list, tuple)) and outputs:
+        for k, out in enumerate(outputs):
+            if not isinstance(out, Value):
+                raise TypeError(
+                    f"{where}: output {k} is {type(out).__name__} ({out!r}), not a Value"
+                )
+        return tuple(outputs)
+    raise TypeError(
+        f"{where} is {type(outputs).__name__} ({outputs!r}): pass a Value or a "
+        "non-empty sequence of Values"
+    )
+
+
+def _sweep(
+    order: list[Value],
+    outputs: Sequence[Value],
+    seeds: Mapping[Value, float],
+    record: TangentRecorder | None = None,
+) -> ForwardSweep:
+    """One forward sweep over ``order`` (a topological order of the outputs' graph)."""
+    tangent_of: dict[Value, float] = {}
+    seed_of = seeds.get
+    count = 0
+    checksum = 0.0  # finite unless some tangent is inf or nan
+    for node in order:
+        if not node.parents:
+            tangent_of[node] = seed_of(node, 0.0)
+            continue
+        tangent = 0.0
+        for parent, local in zip(node.parents, node.local_grads):
+            upstream = tangent_of[parent]
+            tangent += local * upstream  # the forward sweep's one multiply-add
+            count += 1
+            if record is not None:
+                record(node, parent, upstream, local, tangent)
+        tangent_of[node] = tangent
+        checksum += tangent
+    if not math.isfinite(checksum):
+        _tangent_not_finite(order, tangent_of)
+    return ForwardSweep(tuple(tangent_of[out] for out in outputs), count, len(order), tangent_of)
+
+
+def _tangent_not_finite(order: list[Value], tangent_of: dict[Value, float]) -> None:
+    for node in order:
+        if not math.isfinite(tangent_of[node]):
+            raise FloatingPointError(
+                f"forward mode: the tangent became {tangent_of[node]} at {_describe(node)} "
+                f"(made by {node.op}); every node it flows into is affected. Check the inputs' "
+                "range (an overflow such as 1e200 * 1e200) or the size of the seeds"
+            )
+
+
+# -- (b) forward mode while computing: dual numbers -------------------------------------
+
+
+_new = object.__new__
+
+
+def _dual(data: float, tangent: float, op: Op) -> Dual:
+    if tangent - tangent != 0.0:  # inf or nan: say where, there is no graph to search later
+        raise FloatingPointError(
+            f"forward mode: the tangent became {tangent} at {op.name} (value {data!r}); check "
+            "the inputs' range or the size of the tangents"
+        )
+    out: Dual = _new(Dual)
+    out.data = data
+    out.tangent = tangent
+    return out
+
+
+def _dual_domain_error(op: Op, *operands: float) -> ValueError:
+    names = [repr(v) for v in operands] + ["", ""]
+    call = op.describe(names[0], names[1], names[1])
+    domain = op.domain or "finite results"
+    return ValueError(
+        f"{call} (on Duals): {op.name} is defined, with a finite derivative, for {domain}"
+    )
+
+
+def _dual_unary(op: Op) -> Callable[[Dual], Dual]:
+    forward, rule = op.forward, op.rule
+
+    def method(self: Dual) -> Dual:
+        a = self.data
+        try:
+            out = forward(a)
+            (local,) = rule(FLOAT_MATH, a, out)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            raise _dual_domain_error(op, a) from None
+        return _dual(out, local * self.tangent, op)
+
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = f"{op.describe('self')}, with its tangent."
+    return method
+
+
+def _lift_dual(other: Any, op: Op) -> Dual:
+    if other.__class__ is Dual:
+        return other
+    if isinstance(other, Value):
+        raise TypeError(
+            f"{op.describe('Dual', 'Value')}: a Value cannot join a Dual computation. jvp runs f "
+            "on Duals (value and tangent together, no graph); a Value made inside f "
+            "(Value(...), a model's parameters) belongs to a recorded graph: use linearize or "
+            "push_tangents for those"
+        )
+    return Dual(_real(other, f"the operand of {op.describe('Dual', 'y')}", "an operand"), 0.0)
+
+
+def _dual_binary(op: Op, reflected: bool = False) -> Callable[[Dual, Any], Dual]:
+    forward, rule = op.forward, op.rule
+
+    def method(self: Dual, other: Any) -> Dual:
+        other = _lift_dual(other, op)
+        x, y = (other, self) if reflected else (self, other)
+        a, b = x.data, y.data
+        try:
+            out = forward(a, b)
+            dx, dy = rule(FLOAT_MATH, a, b, out)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            raise _dual_domain_error(op, a, b) from None
+        return _dual(out, dx * x.tangent + dy * y.tangent, op)
+
+    method.__name__ = method.__qualname__ = ("r" if reflected else "") + op.name
+    return method
+
+
+def _dual_with_constant(op: Op, x: Dual, c: Any) -> Dual:
+    if isinstance(c, Value):
+        _lift_dual(c, op)  # raises the mixing error
+    c = _real(c, f"the constant of {op.describe('x', c='c')}", "a constant")
+    a = x.data
+    try:
+        out = op.forward(a, c)
+        (local,) = op.rule(FLOAT_MATH, a, out, c)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        raise _dual_domain_error(op, a, c) from None
+    return _dual(out, local * x.tangent, op)
+
+
+class Dual:
+    """A number and its tangent, computed together: forward mode with no graph.
+
+    Every operation applies an op-table row twice over: its forward to the
+    values, and its local-derivative rule (on floats) times the operands'
+    tangents to the tangents. Nothing is recorded, so a Dual computation holds
+    only the Duals still in use: a chain of a million steps needs the memory of
+    one step. The names match ``Value``'s (``data``, ``x.sin()``, ``x ** 2``), so a
+    function written for Values runs on Duals unchanged.
+
+    Attributes:
+        data: the value.
+        tangent: its derivative along the direction the inputs' tangents give.
+
+    Example:
+        >>> x, y = Dual(2.0, 1.0), Dual(3.0, 0.0)
+        >>> f = x * y + x.sin()
+        >>> round(f.data, 6), round(f.tangent, 6)
+        (6.909297, 2.583853)
+    """
+
+    __slots__ = ("data", "tangent")
+
+    data: float
+    tangent: float
+
+    def __init__(self, data: float | numbers.Real, tangent: float | numbers.Real = 0.0) -> None:
+        """A Dual holding ``data`` with tangent ``tangent`` (0.0: a constant)."""
+        self.data = _real(data, f"Dual({data!r}, ...)", "a value")
+        self.tangent = _real(tangent, f"Dual(..., tangent={tangent!r})")
+
+    # Each method is built from its op-table row, as Value's are (value.py).
+    __add__ = _dual_binary(OPS["add"])  # self + other
+    __radd__ = _dual_binary(OPS["add"], reflected=True)  # other + self
+    __sub__ = _dual_binary(OPS["sub"])  # self - other
+    __rsub__ = _dual_binary(OPS["sub"], reflected=True)  # other - self
+    __mul__ = _dual_binary(OPS["mul"])  # self * other
+    __rmul__ = _dual_binary(OPS["mul"], reflected=True)  # other * self
+    __truediv__ = _dual_binary(OPS["div"])  # self / other
+    __rtruediv__ = _dual_binary(OPS["div"], reflected=True)  # other / self
+    __neg__ = _dual_unary(OPS["neg"])  # -self
+    __abs__ = _dual_unary(OPS["abs"])  # |self|
+    exp = _dual_unary(OPS["exp"])
+    log = _dual_unary(OPS["log"])
+    sqrt = _dual_unary(OPS["sqrt"])
+    tanh = _dual_unary(OPS["tanh"])
+    sigmoid = _dual_unary(OPS["sigmoid"])
+    relu = _dual_unary(OPS["relu"])
+    sin = _dual_unary(OPS["sin"])
+    cos = _dual_unary(OPS["cos"])
+    step = _dual_unary(OPS["step"])
+    sign = _dual_unary(OPS["sign"])
+    _vpow = _dual_binary(OPS["vpow"])
+
+    def __pow__(self, other: Dual | float) -> Dual:
+        if other.__class__ is Dual:
+            return self._vpow(other)  # self ** other, both Duals
+        return _dual_with_constant(_POW, self, other)  # self ** c
+
+    def __rpow__(self, other: float) -> Dual:
+        return _dual_with_constant(_RPOW, self, other)  # c ** self
+
+    def __pos__(self) -> Dual:
+        return self
+
+    # float(), int() and round() raise for the reason Value's do: math.sin(x) would
+    # compute on the bare number and drop the tangent without a word.
+    def __float__(self) -> float:
+        raise TypeError(_number_hint(self, "float()"))
+
+    def __int__(self) -> int:
+        raise TypeError(_number_hint(self, "int()"))
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        raise TypeError(_number_hint(self, "round()"))
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    def __repr__(self) -> str:
+        return f"Dual(data={self.data!r}, tangent={self.tangent!r})"
+
+
+_POW, _RPOW = OPS["pow"], OPS["rpow"]
+
+
+def _number_hint(x: Dual, call: str) -> str:
+    return (
+        f"{call} of a Dual ({x!r}) would hand out the bare number and drop its tangent "
+        "(math.sin(x) does this too): use its methods (x.sin(), x.exp()) to keep the "
+        "tangent, or x.data for the plain number"
+    )
+
+
+# -- (c) the functional API -------------------------------------------------------------
+
+
+def _primals(primals: Sequence[Any], fn_name: str) -> tuple[float, ...]:
+    if not primals:
+        raise TypeError(f"{fn_name}: f needs at least one primal (the point to differentiate at)")
+    return tuple(
+        _real(p, f"{fn_name}: primals[{k}]", "a primal (the point)") for k, p in enumerate(primals)
+    )
+
+
+def jvp(
+    f: Callable[..., Any], primals: Sequence[float], tangents: Sequence[float]
+) -> tuple[Any, Any]:
+    """f(*primals) and its derivative along ``tangents``, by forward mode with no graph.
+
+    ``f`` is called once, on Duals (``Dual(primal, tangent)`` per argument), so
+    it must compute with its arguments' operators and methods (``x * y``,
+    ``x.sin()``). The result is ``(out, tangent_out)``: floats when ``f`` returns
+    one value, tuples of floats when it returns a sequence. Cost: one evaluation
+    of f, about twice the arithmetic; memory: no graph at all.
+
+    Differs from ``jax.jvp``: the primals and tangents are flat tuples of numbers
+    (one per argument; this engine is scalar), and outputs come back as floats.
+
+    Example:
+        >>> out, tangent = jvp(lambda x, y: x * y + x.sin(), (2.0, 3.0), (1.0, 0.0))
+        >>> round(out, 6), round(tangent, 6)
+        (6.909297, 2.583853)
+    """
+    primal_tuple = _as_sequence(
+        primals, "jvp(f, primals, ...): primals", "jvp(f, (2.0, 3.0), (1.0, 0.0))"
+    )
+    tangent_tuple = _as_sequence(
+        tangents, "jvp(f, ..., tangents): tangents", "one tangent per primal, e.g. (1.0, 0.0)"
+    )
+    points = _primals(primal_tuple, "jvp")
+    if len(tangent_tuple) != len(points):
+        raise ValueError(
+            f"jvp: {len(points)} primal(s) but {len(tangent_tuple)} tangent(s); pass one tangent "
+            f"per primal (the direction to move each input), e.g. "
+            f"{tuple([1.0] + [0.0] * (len(points) - 1))}"
+        )
+    directions = [_real(t, f"jvp: tangents[{k}]") for k, t in enumerate(tangent_tuple)]
+    duals = [Dual(p, t) for p, t in zip(points, directions)]
+    outputs, single = _outputs_of(f(*duals), Dual, "jvp")
+    if single:
+        return outputs[0].data, outputs[0].tangent
+    return tuple(o.data for o in outputs), tuple(o.tangent for o in outputs)
+
+
+def _record(
+    f: Callable[..., Any], points: Sequence[float], fn_name: str
+) -> tuple[list[Value], tuple[Value, ...], bool]:
+    """Run ``f`` on fresh leaves (``arg0``, ``arg1``...), recording its graph."""
+    inputs = [Value(p, label=f"arg{k}") for k, p in enumerate(points)]
+    with enable_grad():
+        out = f(*inputs)
+    outputs, single = _outputs_of(out, Value, fn_name)
+    return inputs, outputs, single
+
+
+def linearize(f: Callable[..., Any], *primals: float) -> tuple[Any, Callable[..., Any]]:
+    """f(*primals) and ``f_jvp``, its derivative at that point as a function of tangents.
+
+    ``f`` is called once on Values and its graph kept; each ``f_jvp(*tangents)`` is
+    one forward sweep over that graph (``push_tangents``), so many directions cost
+    one evaluation plus one sweep each. ``f_jvp`` returns a float for one output,
+    a tuple for several. As ``jax.linearize``, apart from the flat scalar arguments.
+
+    Example:
+        >>> out, f_jvp = linearize(lambda x, y: x * y + x.sin(), 2.0, 3.0)
+        >>> round(f_jvp(1.0, 0.0), 6), f_jvp(0.0, 1.0)
+        (2.583853, 2.0)
+    """
+    with graph_building():
+        points = _primals(primals, "linearize")
+        inputs, outputs, single = _record(f, points, "linearize")
+        order = _graph_order(outputs)
+
+    def f_jvp(*tangents: float) -> Any:
+        if len(tangents) != len(inputs):
+            raise ValueError(
+                f"linearize's f_jvp: f has {len(inputs)} input(s) but {len(tangents)} "
+                "tangent(s) were given; pass one tangent per input, f_jvp(1.0, 0.0, ...)"
+            )
+        seeds = {
+            x: _real(t, f"f_jvp: tangents[{k}]") for k, (x, t) in enumerate(zip(inputs, tangents))
+        }
+        with graph_building():
+            result = _sweep(order, outputs, seeds).tangents
+        return result[0] if single else result
+
+    return (outputs[0].data if single else tuple(o.data for o in outputs)), f_jvp
+
+
+def vjp(f: Callable[..., Any], *primals: float) -> tuple[Any, Callable[[Any], tuple[float, ...]]]:
+    """f(*primals) and ``vjp_fn``: cotangent -> (d/d primal_k of sum(cotangent * f)).
+
+    ``f`` is called once on Values and its graph kept; ``vjp_fn(cotangent)`` runs
+    the engine's own backward pass (``backpropagate``) from each output whose
+    cotangent is nonzero, seeded with that cotangent, and returns one number per
+    primal (always a tuple, as JAX does). A single output takes a float
+    cotangent; several take a sequence of one float per output. No ``.grad`` the
+    caller can see is changed.
+
+    Differs from ``jax.vjp``: flat scalar arguments, float outputs.
+
+    Example:
+        >>> out, vjp_fn = vjp(lambda x, y: x * y + x.sin(), 2.0, 3.0)
+        >>> [round(g, 6) for g in vjp_fn(1.0)]
+        [2.583853, 2.0]
+    """
+    with graph_building():
+        points = _primals(primals, "vjp")
+        inputs, outputs, single = _record(f, points, "vjp")
+
+    def vjp_fn(cotangent: Any) -> tuple[float, ...]:
+        if single:
+            cotangents: tuple[float, ...] = (
+                _real(cotangent, "vjp_fn(cotangent): the cotangent", "a cotangent"),
+            )
+        else:
+            given = _as_sequence(
+                cotangent,
+                "vjp_fn(cotangent): the cotangent",
+                f"f has {len(outputs)} outputs: one number per output",
+            )
+            if len(given) != len(outputs):
+                raise ValueError(
+                    f"vjp_fn: f has {len(outputs)} outputs but the cotangent has {len(given)} "
+                    "entries; pass one number per output"
+                )
+            cotangents = tuple(
+                _real(c, f"vjp_fn: cotangent[{k}]", "a cotangent") for k, c in enumerate(given)
+            )
+        rows, _ = _reverse_sweeps(outputs, inputs, cotangents, count=False)
+        return tuple(sum(row[k] for row in rows) for k in range(len(inputs)))
+
+    return (outputs[0].data if single else tuple(o.data for o in outputs)), vjp_fn
+
+
+def _reverse_sweeps(
+    outputs: Sequence[Value | float],
+    inputs: Sequence[Value],
+    cotangents: Sequence[float],
+    count: bool = True,
+) -> tuple[list[list[float]], list[int]]:
+    """One reverse sweep (``backpropagate``) per output with a nonzero cotangent:
+    (the rows cotangent * d(output)/d(input), the multiply-adds of each sweep).
+
+    Every leaf's ``.grad`` is restored and every inner node's left at 0.0
+    afterwards, as ``autodiff.gradients`` leaves them."""
+    rows: list[list[float]] = []
+    costs: list[int] = []
+    nodes = _graph_order([o for o in outputs if isinstance(o, Value)] or list(inputs))
+    saved = [(n, n.grad) for n in nodes if not n.parents]
+    present = set(nodes)  # an input outside the graph keeps its .grad and gets 0.0
+    done = 0
+
+    def counter(*_: Any) -> None:
+        nonlocal done
+        done += 1
+
+    try:
+        for out, cotangent in zip(outputs, cotangents):
+            if not isinstance(out, Value) or cotangent == 0.0:
+                rows.append([0.0] * len(inputs))  # a constant output, or nothing asked of it
+                costs.append(0)
+                continue
+            for n, _ in saved:
+                n.grad = 0.0
+            done = 0
+            backpropagate(out, cotangent, record=counter if count else None)
+            rows.append([x.grad if x in present else 0.0 for x in inputs])
+            costs.append(done)
+    finally:
+        for n, g in saved:
+            n.grad = g
+        for n in nodes:
+            if n.parents:
+                n.grad = 0.0
+    return rows, costs
+
+
+@dataclass(frozen=True)
+class Jacobian:
+    """A Jacobian matrix and what it cost to compute.
+
+    Attributes:
+        matrix: ``matrix[i][j]`` = d(output i)/d(input j), as nested lists.
+        value: the outputs' values.
+        mode: ``"forward"`` (one sweep per input) or ``"reverse"`` (one per output).
+        sweeps: the sweeps run.
+        multiply_adds: the multiply-adds they did in all, counted as they ran.
+        edges: the edges of the graph behind the outputs (one sweep's work in
+            forward mode).
+        why: the count explained in one sentence.
+    """
+
+    matrix: list[list[float]]
+    value: tuple[float, ...]
+    mode: Mode
+    sweeps: int
+    multiply_adds: int
+    edges: int
+    why: str
+
+    @property
+    def n_inputs(self) -> int:
+        """Columns of the matrix."""
+        return len(self.matrix[0]) if self.matrix else 0
+
+    @property
+    def n_outputs(self) -> int:
+        """Rows of the matrix."""
+        return len(self.matrix)
+
+    def __str__(self) -> str:
+        rows = "\n".join("  [" + ", ".join(f"{v: .6g}" for v in row) + "]" for row in self.matrix)
+        return f"Jacobian ({self.n_outputs}x{self.n_inputs}), {self.why}\n{rows}"
+
+
+def _check_mode(mode: Any, fn_name: str) -> Mode:
+    if mode not in ("forward", "reverse"):
+        raise ValueError(
+            f"{fn_name}: mode={mode!r}; use 'forward' (one sweep per input) or "
+            "'reverse' (one sweep per output)"
+        )
+    return mode  # type: ignore[no-any-return]
+
+
+def graph_jacobian(
+    outputs: Value | Sequence[Value | float],
+    inputs: Sequence[Value],
+    *,
+    mode: Mode = "reverse",
+) -> Jacobian:
+    """The Jacobian of recorded ``outputs`` with respect to leaf ``inputs``, and its cost.
+
+    ``"forward"`` runs one ``push_tangents`` sweep per input, seeded with 1.0 on
+    that input; each sweep fills a column and visits every edge once.
+    ``"reverse"`` runs one backward pass per output; each fills a row and visits
+    the edges behind that output. Use it for a graph you built yourself, such as
+    a model's loss and its parameters. An output may be a plain number (a
+    constant, as ``autodiff.gradients`` returns for an input a gradient does not
+    depend on): its row is zeros and costs nothing.
+
+    Example:
+        >>> from autograd_lite import Value
+        >>> x, y = Value(2.0), Value(3.0)
+        >>> f = x * y + x.sin()
+        >>> graph_jacobian(f, [x, y], mode="forward").why
+        'forward mode: one sweep per input, 2 inputs x 5 edges = 10 multiply-adds (reverse mode would take 1 sweep, one per output)'
+    """  # noqa: E501 - a doctest's output is one line
+    chosen = _check_mode(mode, "graph_jacobian")
+    if isinstance(outputs, (Value, numbers.Real)) and not isinstance(outputs, bool):
+        outputs = [outputs]
+    if not isinstance(outputs, (list, tuple)) or not outputs:
+        raise TypeError(
+            f"graph_jacobian: outputs is {type(outputs).__name__}; pass a Value or "
+            "a non-empty sequence of Values"
+        )
+    for k, out in enumerate(outputs):
+        if not isinstance(out, Value):
+            _real(out, f"graph_jacobian: output {k}", "an output (a Value or a constant)")
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise TypeError(
+            f"graph_jacobian: inputs is {type(inputs).__name__}; pass a non-empty "
+            "list of leaf Values"
+        )
+    for k, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(
+                f"graph_jacobian: inputs[{k}] is {type(x).__name__} ({x!r}), not a Value"
+            )
+        if x.parents:
+            raise ValueError(
+                f"graph_jacobian: inputs[{k}] ({_describe(x)}) has parents; "
+                "differentiate with respect to leaves (the inputs)"
+            )
+    with graph_building():
+        recorded = [o for o in outputs if isinstance(o, Value)]
+        order = _graph_order(recorded) if recorded else []
+        edges = sum(len(n.parents) for n in order)
+        values = tuple(o.data if isinstance(o, Value) else float(o) for o in outputs)
+        n, m = len(inputs), len(outputs)
+        if chosen == "forward":
+            columns = []
+            total = 0
+            for x in inputs:
+                if recorded:
+                    sweep = _sweep(order, recorded, {x: 1.0})
+                    column = iter(sweep.tangents)
+                    columns.append([next(column) if isinstance(o, Value) else 0.0 for o in outputs])
+                    total += sweep.multiply_adds
+                else:
+                    columns.append([0.0] * m)
+            sweeps = n if recorded else 0
+            matrix = [[columns[j][i] for j in range(n)] for i in range(m)]
+            why = (
+                f"forward mode: one sweep per input, {n} input{'s' * (n != 1)} x {edges} "
+                f"edge{'s' * (edges != 1)} = {total} multiply-adds (reverse mode would take "
+                f"{len(recorded)} sweep{'s' * (len(recorded) != 1)}, one per output)"
+            )
+        else:
+            matrix, costs = _reverse_sweeps(outputs, inputs, [1.0] * m)
+            total = sum(costs)
+            sweeps = len(recorded)
+            why = (
+                f"reverse mode: one sweep per output, {sweeps} output{'s' * (sweeps != 1)}, "
+                f"{' + '.join(map(str, costs)) if 1 < sweeps <= 6 else ''}"
+                f"{' = ' if 1 < sweeps <= 6 else ''}{total} multiply-adds over the edges "
+                f"behind each (forward mode would take {n} sweep{'s' * (n != 1)}, one per "
+                "input)"
+            )
+    return Jacobian(matrix, values, chosen, sweeps, total, edges, why)
+
+
+def _argnums(argnums: int | Sequence[int] | None, n_args: int, fn_name: str) -> list[int]:
+    if argnums is None:
+        return list(range(n_args))
+    nums = [argnums] if isinstance(argnums, int) else argnums
+    if (
+        isinstance(argnums, bool)
+        or not isinstance(nums, (list, tuple))
+        or not nums
+        or any(isinstance(i, bool) or not isinstance(i, int) for i in nums)
+    ):
+        raise TypeError(
+            f"{fn_name}: argnums={argnums!r}; use an int, a non-empty tuple of ints, "
+            "or None for every argument"
+        )
+    for i in nums:
+        if not -n_args <= i < n_args:
+            raise ValueError(
+                f"{fn_name}: argnums={argnums!r}, but f was called with {n_args} "
+                f"argument(s); use numbers in range({n_args})"
+            )
+    return [i % n_args for i in nums]
+
+
+def jacobian(
+    f: Callable[..., Any],
+    mode: Mode = "reverse",
+    argnums: int | Sequence[int] | None = None,
+) -> Callable[..., Jacobian]:
+    """Turn ``f`` into a function returning its ``Jacobian`` (matrix, sweeps, cost).
+
+    ``f`` takes numbers and returns a Value or a sequence of Values; it is run
+    once on Values, then ``graph_jacobian`` sweeps its graph: ``mode="forward"``
+    once per input (``jacfwd``), ``"reverse"`` once per output (``jacrev``). Both
+    give the same matrix; the report says which took fewer multiply-adds.
+
+    Differs from JAX's ``jacobian``/``jacfwd``/``jacrev``: ``argnums=None`` (the
+    default) differentiates every argument, each a scalar, and the result is a
+    ``Jacobian`` report whose ``.matrix`` is the nested list.
+
+    Example:
+        >>> J = jacobian(lambda x, y: (x * y, x + y, x.sin()), mode="forward")(2.0, 3.0)
+        >>> J.matrix[0], J.sweeps, J.multiply_adds
+        ([3.0, 2.0], 2, 10)
+        >>> jacobian(lambda x, y: (x * y, x + y, x.sin()), mode="reverse")(2.0, 3.0).sweeps
+        3
+    """
+    chosen = _check_mode(mode, "jacobian")
+
+    def wrapped(*args: float) -> Jacobian:
+        with graph_building():
+            nums = _argnums(argnums, len(args), "jacobian")
+            points = _primals(args, "jacobian")
+            inputs, outputs, _ = _record(f, points, "jacobian")
+            return graph_jacobian(list(outputs), [inputs[i] for i in nums], mode=chosen)
+
+    return wrapped
+
+
+def jacfwd(
+    f: Callable[..., Any], argnums: int | Sequence[int] | None = None
+) -> Callable[..., Jacobian]:
+    """``jacobian(f, mode="forward", argnums)``: one forward sweep per input."""
+    return jacobian(f, "forward", argnums)
+
+
+def jacrev(
+    f: Callable[..., Any], argnums: int | Sequence[int] | None = None
+) -> Callable[..., Jacobian]:
+    """``jacobian(f, mode="reverse", argnums)``: one reverse sweep per output."""
+    return jacobian(f, "reverse", argnums)
+
+
+def hessian(
+    f: Callable[..., Any],
+    mode: HessianMode = "forward-over-reverse",
+) -> Callable[..., Jacobian]:
+    """Turn scalar ``f`` into a function returning its Hessian as a ``Jacobian`` report.
+
+    The gradient is computed once by reverse mode with ``create_graph=True``, so
+    the backward pass is itself a recorded graph; the Hessian is the Jacobian of
+    that gradient. ``"forward-over-reverse"`` (JAX's ``hessian``: ``jacfwd(jacrev)``)
+    sweeps it forward once per input, each sweep giving a whole column (so one
+    sweep seeded with v gives the Hessian-vector product Hv);
+    ``"reverse-over-reverse"`` (``autograd_lite.hessian``'s way) runs a backward
+    pass from each gradient entry, each giving a row.
+
+    Differs from ``autograd_lite.hessian`` (nested lists) and ``jax.hessian``: the
+    result is a ``Jacobian`` report; its ``.matrix`` is the nested list.
+
+    Example:
+        >>> H = hessian(lambda x, y: x ** 2 * y + y ** 3)(1.0, 2.0)
+        >>> H.matrix, H.sweeps
+        ([[4.0, 2.0], [2.0, 12.0]], 2)
+    """
+    if mode not in ("forward-over-reverse", "reverse-over-reverse"):
+        raise ValueError(
+            f"hessian: mode={mode!r}; use 'forward-over-reverse' (a forward sweep per input "
+            "over the recorded gradient) or 'reverse-over-reverse' (a backward pass per "
+            "gradient entry)"
+        )
+    inner: Mode = "forward" if mode == "forward-over-reverse" else "reverse"
+
+    def wrapped(*args: float) -> Jacobian:
+        with graph_building():
+            points = _primals(args, "hessian")
+            inputs, outputs, single = _record(f, points, "hessian")
+            if not single and len(outputs) != 1:
+                raise TypeError(
+                    f"hessian: f returned {len(outputs)} outputs; a Hessian is of "
+                    "one scalar output (return one Value)"
+                )
+            first = gradients(outputs[0], inputs, create_graph=True)
+            return graph_jacobian(first, inputs, mode=inner)
+
+    return wrapped
