@@ -780,22 +780,29 @@ def graph_jacobian(
             sweeps = n if recorded else 0
             matrix = [[columns[j][i] for j in range(n)] for i in range(m)]
             why = (
-                f"forward mode: one sweep per input, {n} input{'s' * (n != 1)} x {edges} "
-                f"edge{'s' * (edges != 1)} = {total} multiply-adds (reverse mode would take "
-                f"{len(recorded)} sweep{'s' * (len(recorded) != 1)}, one per output)"
+                f"forward mode: one sweep per input, {_count(n, 'input')} x {_count(edges, 'edge')}"
+                f" = {total:,} multiply-adds (reverse mode would take "
+                f"{_count(len(recorded), 'sweep')}, one per output)"
             )
         else:
             matrix, costs = _reverse_sweeps(outputs, inputs, [1.0] * m)
             total = sum(costs)
             sweeps = len(recorded)
+            per_sweep = (
+                f" x {_count(costs[0], 'edge')}"
+                if len(set(costs)) == 1
+                else (": " + " + ".join(f"{c:,}" for c in costs) if m <= 6 else "")
+            )
             why = (
-                f"reverse mode: one sweep per output, {sweeps} output{'s' * (sweeps != 1)}, "
-                f"{' + '.join(map(str, costs)) if 1 < sweeps <= 6 else ''}"
-                f"{' = ' if 1 < sweeps <= 6 else ''}{total} multiply-adds over the edges "
-                f"behind each (forward mode would take {n} sweep{'s' * (n != 1)}, one per "
-                "input)"
+                f"reverse mode: one sweep per output, {_count(sweeps, 'output')}{per_sweep} = "
+                f"{total:,} multiply-adds, each sweep over the edges behind its output (forward "
+                f"mode would take {_count(n, 'sweep')}, one per input)"
             )
     return Jacobian(matrix, values, chosen, sweeps, total, edges, why)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}{'s' * (n != 1)}"
 
 
 def _argnums(argnums: int | Sequence[int] | None, n_args: int, fn_name: str) -> list[int]:
