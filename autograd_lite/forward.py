@@ -59,9 +59,9 @@ __all__ = [
 Mode = Literal["forward", "reverse"]
 HessianMode = Literal["forward-over-reverse", "reverse-over-reverse"]
 
-#: ``record(node, parent, tangent_in, local, tangent_so_far)``, called after each
-#: multiply-add of a forward sweep when a ledger is being kept (``tangent_so_far``
-#: is the node's tangent with this edge's term added).
+#: ``record(node, parent, tangent_in, local, node_tangent_before)``, called after each
+#: multiply-add of a forward sweep when a ledger is being kept (the counterpart of
+#: ``autodiff.Recorder``; the node's tangent is now ``before + local * tangent_in``).
 TangentRecorder = Callable[[Value, Value, float, float, float], None]
 
 
@@ -276,10 +276,11 @@ def _sweep(
         tangent = 0.0
         for parent, local in zip(node.parents, node.local_grads):
             upstream = tangent_of[parent]
+            before = tangent
             tangent += local * upstream  # the forward sweep's one multiply-add
             count += 1
             if record is not None:
-                record(node, parent, upstream, local, tangent)
+                record(node, parent, upstream, local, before)
         tangent_of[node] = tangent
         checksum += tangent
     if not math.isfinite(checksum):
