@@ -109,7 +109,25 @@ def test_the_tables_drawing_and_steps_are_the_packages() -> None:
     f.label = "f"
     expected = list(steps(f, caption_in_picture=False))  # the page shows the caption
     assert [s["caption"] for s in answer["steps"]] == [g.caption for g in expected]
-    assert [s["dot"] for s in answer["steps"]] == [g.source for g in expected]
+    # The first step's drawing comes with the answer, the others when they are shown.
+    assert answer["step_drawings"] is True
+    assert answer["steps"][0]["dot"] == expected[0].source
+    assert [s["dot"] for s in answer["steps"][1:]] == ["", "", ""]
+    dots = [json.loads(glue.step(k)) for k in (3, 1, 2, 0)]
+    assert [d["dot"] for d in dots] == [expected[k].source for k in (3, 1, 2, 0)]
+    assert json.loads(glue.step(4)) == {"ok": False, "error": "there is no step 5"}
+    assert json.loads(glue.step(-1))["ok"] is False
+
+
+def test_a_200_step_graph_answers_without_drawing_every_step() -> None:
+    # x**x**...**x (100 `**`): the answer drew all 200 step DOTs up front, 15 s under
+    # CPython's profiler; past the drawing budget no step is drawn and the answer is quick.
+    answer = ask("x" + "**x" * 100, x=0.9)
+    assert answer["ok"] is True
+    assert len(answer["steps"]) == 200
+    assert answer["step_drawings"] is False
+    assert all(s["dot"] == "" for s in answer["steps"])
+    assert json.loads(glue.step(0))["ok"] is False
 
 
 def test_values_follow_the_expression() -> None:
@@ -153,15 +171,75 @@ def test_errors_at_the_point_and_bad_values() -> None:
     assert json.loads(glue.analyze('{"values": {}}'))["kind"] == "request"
 
 
-def test_a_graph_too_big_to_draw_still_has_its_numbers() -> None:
-    half = " + ".join(["x"] * 150)  # 150 levels of nesting each: the parser allows 200
-    answer = ask(f"({half}) * ({half})", x=1.0)
+def test_a_graph_past_the_drawing_budget_is_cut_to_the_outputs_neighbourhood() -> None:
+    # x + x + ... + x with 40 terms: 40 nodes, but every edge from x skips ranks, and
+    # Graphviz took 9 s over it (81 terms: 520 s). The budget counts edge length.
+    answer = ask(" + ".join(["x"] * 40), x=1.0)
     assert answer["ok"] is True
-    assert answer["gradient"] == {"x": 2 * 150.0 * 150.0}
-    assert "Not drawn: the graph has 300 nodes, more than the 250" in answer["draw_error"]
-    assert "max_nodes" not in answer["draw_error"]  # the page has no such option
-    assert answer["dot"] == ""
-    assert answer["steps"] == []
+    assert answer["gradient"] == {"x": 40.0}
+    drawing = answer["drawing"]
+    assert (drawing["nodes"], drawing["complete"]) == (40, False)
+    assert drawing["span"] > glue.DRAW_MAX_SPAN
+    assert drawing["radius"] == 1
+    assert drawing["more"] == 2
+    assert drawing["shown"] == 3  # f, its two parents
+    assert answer["dot"].startswith("digraph")
+    assert "dashed" in answer["dot"]  # cut edges end in stubs
+    assert drawing["description"].startswith("Part of the graph: the 3 nodes within 1 edge of")
+    # "draw more" asks for a bigger neighbourhood: here radius 2 reaches every node.
+    more = json.loads(
+        glue.analyze(
+            json.dumps({"expression": " + ".join(["x"] * 40), "values": {"x": 1.0}, "radius": 2})
+        )
+    )
+    assert more["drawing"]["complete"] is True
+    assert more["drawing"]["shown"] == 40
+    # A graph within the budget is drawn whole.
+    assert ask("x*y + sin(x)", x=2.0, y=3.0)["drawing"]["complete"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("(" * 101 + "x" + ")" * 101, "the expression nests 101 brackets; the playground takes"),
+        ("sin(" * 101 + "x" + ")" * 101, "at most 100 (Python in the browser runs out of stack"),
+        ("x+" * 500 + "x", "1,001 characters long; the playground takes at most 1,000"),
+    ],
+    ids=["parentheses", "calls", "length"],
+)
+def test_the_pages_limits_are_checked_before_parsing_and_named(text: str, message: str) -> None:
+    # 195 nested parentheses overflowed the JavaScript stack inside ast.parse under Pyodide,
+    # which killed Python in the page for good (the first defect).
+    answer = ask(text)
+    assert (answer["ok"], answer["kind"]) == (False, "expression")
+    assert message in answer["error"]
+    assert answer["variables"] == []  # the page clears the last expression's boxes
+    assert ask("(" * 100 + "x" + ")" * 100, x=1.0)["ok"] is True
+
+
+def test_numbers_are_shown_as_python_prints_them() -> None:
+    # The gradient card showed JavaScript's "2" where the ledger showed Python's "2.0".
+    answer = ask("x*y", x=2.0, y=3.0)
+    assert answer["gradient_text"] == {"x": "3.0", "y": "2.0"}
+    assert answer["value_text"] == "6.0"
+    assert answer["hessian_text"] == [["0.0", "1.0"], ["1.0", "0.0"]]
+
+
+def test_a_domain_error_says_which_operand_the_rule_means() -> None:
+    # "1/x at x = 0 says defined for y != 0 (there is no y)".
+    answer = ask("1/x", x=0.0)
+    assert answer["kind"] == "evaluation"
+    assert answer["error"].endswith("(the rule writes div as x / y: here x = 1.0, y = 0.0)")
+    assert answer["variables"] == ["x"]  # its point is the problem: the box stays
+
+
+def test_second_derivatives_are_skipped_past_their_limit() -> None:
+    big = " + ".join(f"sin(x*{k})" for k in range(1, 80))  # 318 nodes
+    answer = ask(big, x=0.5)
+    assert answer["ok"] is True
+    assert answer["nodes"] > glue.HESSIAN_MAX_NODES
+    assert answer["hessian"] is None
+    assert f"the playground's limit is {glue.HESSIAN_MAX_NODES}" in answer["hessian_error"]
 
 
 def test_overflowing_derivatives_are_reported_not_shown_as_numbers() -> None:
@@ -262,18 +340,47 @@ def _needs_node_modules() -> None:
             pytest.skip(f"node_modules/{package} is missing: run `npm ci` (package-lock.json)")
 
 
+def test_the_biggest_network_is_refused_with_the_limit_named() -> None:
+    # 4 x 32 (3,363 weights and biases for spirals) spent 10.5 s compiling in the browser.
+    with pytest.raises(ValueError, match="3,363 weights and biases; the playground trains at most"):
+        glue.Trainer(json.dumps({"dataset": "spirals", "hidden": "32, 32, 32, 32"}))
+    trainer = glue.Trainer(json.dumps({"dataset": "spirals", "hidden": "32, 32"}))
+    assert trainer.weights == 1_251 <= glue.MAX_WEIGHTS
+    # Past the readable size the picture is a sentence, not a tangle.
+    assert trainer.network_dot() == ""
+    assert "is not drawn: past 400 weights" in trainer.network_note()
+    # The boundary grid is as fine as its budget allows: the snapshot stays short.
+    assert trainer.boundary_resolution() == 34
+    small = glue.Trainer(json.dumps({"dataset": "xor", "hidden": "8"}))
+    assert small.boundary_resolution() == 60
+    assert small.network_note().startswith("The network 2 → 8 → 1 (tanh, 33 weights and biases)")
+
+
+def test_a_network_is_compiled_one_class_per_call() -> None:
+    # So a stop asked for while a big network compiles waits for one class, not all.
+    trainer = glue.Trainer(json.dumps({"dataset": "spirals", "hidden": "4"}))
+    assert [trainer.build_step() for _ in range(3)] == [False, False, True]
+    assert len(trainer._compiled_losses) == 3
+    assert trainer.build_step() is True
+
+
 def test_build_copies_the_packages_own_files(tmp_path: Path) -> None:
     _needs_node_modules()
     target = build.build(tmp_path)
     manifest = json.loads((target / "manifest.json").read_text())
-    shipped = sorted(p.name for p in (ROOT / "autograd_lite").glob("*.py"))
+    package = ROOT / "autograd_lite"
+    shipped = sorted(
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if "__pycache__" not in p.parts
+    )
     assert [f["name"] for f in manifest["package"]] == shipped
     for name in shipped:
         assert (target / "autograd_lite" / name).read_bytes() == (
             ROOT / "autograd_lite" / name
         ).read_bytes()
     pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
-    assert manifest["versions"] == pins
+    assert manifest["versions"] == {name: pins[name] for name in ("pyodide", "@viz-js/viz")}
     for name in ("app.html", "worker.js", "playground.js", "playground.py"):
         assert (target / name).is_file()
     assert (target / "pyodide" / "pyodide.asm.wasm").stat().st_size > 1_000_000
@@ -282,6 +389,29 @@ def test_build_copies_the_packages_own_files(tmp_path: Path) -> None:
     lock = json.loads((ROOT / "package-lock.json").read_text())
     for package, version in pins.items():
         assert lock["packages"][f"node_modules/{package}"]["version"] == version
+
+
+def test_build_copies_subpackages_by_their_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The package becomes a tree (nn/, viz/, ...): a flat glob would ship only the top.
+    _needs_node_modules()
+    package = tmp_path / "autograd_lite"
+    (package / "nn").mkdir(parents=True)
+    (package / "nn" / "__pycache__").mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "nn" / "__init__.py").write_text("")
+    (package / "nn" / "layers.py").write_text("LAYERS = 1\n")
+    (package / "nn" / "__pycache__" / "layers.cpython-311.py").write_text("")
+    monkeypatch.setattr(build, "PACKAGE", package)
+    target = build.build(tmp_path / "site")
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert [f["name"] for f in manifest["package"]] == [
+        "__init__.py",
+        "nn/__init__.py",
+        "nn/layers.py",
+    ]
+    assert (target / "autograd_lite" / "nn" / "layers.py").read_text() == "LAYERS = 1\n"
 
 
 def test_build_says_how_to_get_a_missing_runtime(

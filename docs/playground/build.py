@@ -6,7 +6,8 @@ The page (``app.html``, its JavaScript, its Web Worker and the Python glue
 - ``pyodide/``: CPython on WebAssembly, from ``node_modules/pyodide`` (``npm ci``);
 - ``viz/``: Graphviz on WebAssembly, from ``node_modules/@viz-js/viz``;
 - ``autograd_lite/``: the package's own ``.py`` files, the ones the wheel ships,
-  listed with their SHA-256 in ``manifest.json`` so the page loads exactly these.
+  subpackages included (``nn/layers.py``), listed by their path inside the package
+  with their SHA-256 in ``manifest.json`` so the page loads exactly these.
 
 Nothing is fetched at run time from anywhere but the site itself. The same
 function runs as a MkDocs hook: list this file under ``hooks:`` in mkdocs.yml
@@ -28,7 +29,14 @@ PACKAGE = ROOT / "autograd_lite"
 NODE_MODULES = ROOT / "node_modules"
 
 #: The page's own files, copied as they are.
-PAGE_FILES = ("app.html", "playground.css", "playground.js", "worker.js", "playground.py")
+PAGE_FILES = (
+    "app.html",
+    "playground.css",
+    "playground.js",
+    "worker.js",
+    "viz-worker.js",
+    "playground.py",
+)
 
 #: What the page needs from each pinned npm package (package folder, files, target folder).
 RUNTIME = (
@@ -52,8 +60,13 @@ class BuildError(RuntimeError):
 
 
 def package_files() -> list[Path]:
-    """The package's source files, as the wheel ships them (``autograd_lite/*.py``)."""
-    files = sorted(PACKAGE.glob("*.py"))
+    """The package's source files, as the wheel ships them: every ``.py`` under
+    ``autograd_lite/``, subpackages included (``autograd_lite/nn/layers.py``), sorted by
+    their path inside the package. Caches (``__pycache__``) are not source."""
+    files = sorted(
+        (path for path in PACKAGE.rglob("*.py") if "__pycache__" not in path.parts),
+        key=lambda path: path.relative_to(PACKAGE).as_posix(),
+    )
     if not files:
         raise BuildError(f"no .py files in {PACKAGE}")
     return files
@@ -97,11 +110,15 @@ def build(site: str | Path) -> Path:
     sources.mkdir()
     listed = []
     for path in package_files():
-        shutil.copyfile(path, sources / path.name)
+        name = path.relative_to(PACKAGE).as_posix()  # "nn/layers.py": the worker makes nn/
+        (sources / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, sources / name)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        listed.append({"name": path.name, "sha256": digest})
+        listed.append({"name": name, "sha256": digest})
+    glue = HERE / "playground.py"
     manifest = {
         "package": listed,
+        "glue": {"name": glue.name, "sha256": hashlib.sha256(glue.read_bytes()).hexdigest()},
         "versions": {package: _version(package) for package, _, _ in RUNTIME},
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")

@@ -1,35 +1,69 @@
 // The playground page: controls, tables, drawings and plots. All computing is
-// done by autograd_lite in the Web Worker (worker.js); this file only sends it
-// the text typed and the numbers chosen, and shows what comes back. Drawings
-// are DOT from the package, rendered to SVG by viz-js (Graphviz on WebAssembly).
+// done by autograd_lite in a Web Worker (worker.js); this file only sends it the
+// text typed and the numbers chosen, and shows what comes back. Drawings are DOT
+// from the package, laid out by Graphviz (viz-js) in a second worker
+// (viz-worker.js), each with a time limit, so no drawing can freeze the page.
+//
+// What the page shows is always the answer to what the fields say now: a new
+// answer replaces every part of the old one (errors included), a settings change
+// during training stops the run, and a drawing that arrives after a newer one was
+// asked for is dropped.
 
 const $ = (id) => document.getElementById(id);
-const worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
-const vizReady = Viz.instance();
+const started = performance.now();
+
+// -- the Python worker: started first, restarted from the page if anything goes wrong ----
+
+let worker = null;
+let workerGeneration = 0;
+
+function startWorker() {
+  const generation = ++workerGeneration;
+  worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+  worker.onmessage = (event) => {
+    if (generation === workerGeneration) fromWorker(event.data);
+  };
+  worker.onerror = (event) => {
+    if (generation !== workerGeneration) return;
+    event.preventDefault();
+    crashed(`the Python worker stopped: ${event.message || "an error with no message"}`);
+  };
+}
+
+startWorker(); // before anything else: loading Python is most of the wait
 
 const state = {
   mode: "expression",
   expression: $("expr").value,
   values: {},
   answer: null,
+  answerId: 0,
   step: 0,
   requestId: 0,
   pending: false, // an analysis is being computed
   queued: false, // another one is wanted after it
+  radius: null, // "draw more": the neighbourhood asked for
   training: false,
   losses: [],
+  ready: false,
+  busySince: null,
+  answered: false,
 };
 
-// -- loading indicator ------------------------------------------------------------------
+// -- loading indicator, busy watchdog ---------------------------------------------------------
 
-const clock = setInterval(() => {
-  $("loading-time").textContent = `${(performance.now() / 1000).toFixed(1)} s`;
-}, 100);
+let clock = setInterval(tick, 100);
+
+function tick() {
+  $("loading-time").textContent = `${((performance.now() - loadingSince) / 1000).toFixed(1)} s`;
+}
+let loadingSince = 0;
 
 function loaded(info) {
   clearInterval(clock);
   const seconds = performance.now() / 1000; // since the page was requested
   window.playgroundLoadSeconds = seconds;
+  window.playgroundTimings = { ...info.timings, "worker ready": +info.seconds.toFixed(3) };
   $("loading").hidden = true;
   const v = info.versions;
   $("versions").textContent =
@@ -37,7 +71,213 @@ function loaded(info) {
     `Graphviz by viz-js ${v["@viz-js/viz"]}; loaded in ${seconds.toFixed(1)} s`;
   $("versions").hidden = false;
   document.body.dataset.state = "ready";
+  state.ready = true;
 }
+
+// Past this many seconds of computing, the page offers to restart Python. A guard for the
+// learner, not a limit on the work: the answer still arrives if they wait.
+const BUSY_SECONDS = 6;
+
+setInterval(() => {
+  if (state.busySince === null) return;
+  const seconds = (performance.now() - state.busySince) / 1000;
+  if (seconds > BUSY_SECONDS) {
+    $("busy-text").textContent = `Python has been computing for ${seconds.toFixed(0)} s.`;
+    $("busy").hidden = false;
+  }
+}, 1000);
+
+function busy(on) {
+  state.busySince = on ? performance.now() : null;
+  if (!on && !$("busy").dataset.error) $("busy").hidden = true;
+}
+
+function restart(reason) {
+  worker.terminate();
+  state.ready = false;
+  state.pending = false;
+  state.queued = false;
+  busy(false);
+  if (state.training) {
+    setTraining(false);
+    $("net-status").textContent = "the run ended: Python was restarted";
+    document.body.dataset.training = "stopped";
+  }
+  document.body.dataset.state = "loading";
+  document.body.dataset.restarts = String(Number(document.body.dataset.restarts || 0) + 1);
+  $("loading").hidden = false;
+  $("loading").classList.remove("error");
+  $("loading-text").textContent = `restarting Python (${reason})…`;
+  loadingSince = performance.now();
+  clearInterval(clock);
+  clock = setInterval(tick, 100);
+  startWorker();
+}
+
+// Pyodide failed for good (or the worker died): say so, and start a new one.
+function crashed(message) {
+  state.crashedOn = state.expression; // not asked again by itself: it may be what crashed
+  $("busy-text").textContent = `${message}. Python was restarted; the page keeps what you typed.`;
+  $("busy").dataset.error = "yes";
+  $("busy").hidden = false;
+  restart("after an error");
+}
+
+$("restart").addEventListener("click", () => {
+  delete $("busy").dataset.error;
+  $("busy").hidden = true;
+  restart("asked from the page");
+});
+
+// -- drawings: Graphviz in its own worker, each drawing with a time limit ---------------------
+
+const drawings = {
+  worker: null,
+  next: 0,
+  running: null, // {id, target, resolve, timer}
+  waiting: new Map(), // target id -> the latest request for it
+  latest: new Map(), // target id -> the id of the newest request (older results are dropped)
+};
+
+function vizWorker() {
+  if (!drawings.worker) {
+    drawings.worker = new Worker(new URL("viz-worker.js", import.meta.url));
+    drawings.worker.onmessage = (event) => finishDrawing(event.data);
+    drawings.worker.onerror = (event) => {
+      event.preventDefault();
+      finishDrawing({ id: drawings.running && drawings.running.id, error: event.message || "Graphviz failed" });
+    };
+  }
+  return drawings.worker;
+}
+
+// Lay out `dot` and show it in `target`; resolves with true once shown (false if not).
+function render(target, dot, { seconds = 10, onTooSlow = null } = {}) {
+  const id = ++drawings.next;
+  drawings.latest.set(target.id, id);
+  return new Promise((resolve) => {
+    const older = drawings.waiting.get(target.id);
+    if (older) older.resolve(false); // superseded before it started
+    drawings.waiting.set(target.id, { id, target, dot, seconds, onTooSlow, resolve });
+    pump();
+  });
+}
+
+function pump() {
+  if (drawings.running || !drawings.waiting.size) return;
+  const [key, job] = drawings.waiting.entries().next().value;
+  drawings.waiting.delete(key);
+  job.timer = setTimeout(() => tooSlow(job), job.seconds * 1000);
+  drawings.running = job;
+  vizWorker().postMessage({ id: job.id, dot: job.dot });
+}
+
+function tooSlow(job) {
+  // Graphviz cannot be interrupted: end its worker; the next drawing starts a new one.
+  drawings.worker.terminate();
+  drawings.worker = null;
+  drawings.running = null;
+  if (drawings.latest.get(job.target.id) === job.id) {
+    job.target.replaceChildren();
+    job.target.setAttribute("aria-label", "not drawn: Graphviz took too long");
+    const note = document.createElement("p");
+    note.className = "help";
+    note.textContent =
+      `Not drawn: Graphviz was still laying this graph out after ${job.seconds} s, so it ` +
+      "was stopped. The numbers and the ledger are complete.";
+    job.target.append(note);
+    if (job.onTooSlow) job.onTooSlow();
+  }
+  job.resolve(false);
+  pump();
+}
+
+function finishDrawing(message) {
+  const job = drawings.running;
+  if (!job || job.id !== message.id) return;
+  clearTimeout(job.timer);
+  drawings.running = null;
+  const current = drawings.latest.get(job.target.id) === job.id;
+  if (current && message.svg) {
+    const holder = document.createElement("div");
+    holder.innerHTML = message.svg; // SVG from Graphviz; every label was escaped by viz.py
+    const svg = holder.querySelector("svg");
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.setAttribute("aria-hidden", "true"); // the container's label says what it shows
+    job.target.replaceChildren(svg);
+    job.target.dataset.zoom = "fit";
+    fit(job.target);
+  } else if (current) {
+    job.target.textContent = `cannot draw: ${message.error}`;
+  }
+  job.resolve(current && Boolean(message.svg));
+  pump();
+}
+
+// Zoom: "fit" shrinks a drawing to the box's width, but not below a readable 55%;
+// past that it keeps its size and pans (drag it, or scroll). + and − zoom from there.
+function natural(svg) {
+  const box = svg.viewBox.baseVal;
+  return { width: box.width, height: box.height };
+}
+
+function fit(target) {
+  const svg = target.querySelector("svg");
+  if (!svg) return;
+  const { width, height } = natural(svg);
+  const room = Math.max(100, target.clientWidth - 16);
+  let scale = Number(target.dataset.scale || 1);
+  if (target.dataset.zoom === "fit") {
+    // The network picture is an overview: it is scaled to fit the window's height too.
+    const overview = target.id === "network";
+    scale = overview ? Math.min(1, room / width, 720 / height) : Math.min(1, Math.max(0.55, room / width));
+    target.dataset.scale = String(scale);
+  }
+  svg.style.width = `${width * scale}px`;
+  svg.style.height = `${height * scale}px`;
+  // In the step-through, bring the node being processed into view.
+  const current = svg.querySelector('[stroke="#e36209"]');
+  if (current && target.scrollWidth > target.clientWidth) {
+    const box = current.getBoundingClientRect();
+    const frame = target.getBoundingClientRect();
+    target.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+  }
+}
+
+for (const group of document.querySelectorAll(".zoom")) {
+  const target = $(group.dataset.for);
+  for (const button of group.querySelectorAll("button[data-zoom]")) {
+    button.addEventListener("click", () => {
+      const how = button.dataset.zoom;
+      const scale = Number(target.dataset.scale || 1);
+      target.dataset.zoom = how === "fit" ? "fit" : "manual";
+      if (how !== "fit") target.dataset.scale = String(Math.min(4, Math.max(0.1, scale * (how === "in" ? 1.25 : 0.8))));
+      fit(target);
+    });
+  }
+}
+
+// Drag to pan with a mouse (touch screens pan by scrolling the box).
+for (const target of document.querySelectorAll(".drawing")) {
+  let from = null;
+  target.addEventListener("pointerdown", (event) => {
+    if (event.pointerType !== "mouse") return;
+    from = { x: event.clientX, y: event.clientY, left: target.scrollLeft, top: target.scrollTop };
+  });
+  target.addEventListener("pointermove", (event) => {
+    if (!from) return;
+    target.scrollLeft = from.left - (event.clientX - from.x);
+    target.scrollTop = from.top - (event.clientY - from.y);
+  });
+  for (const end of ["pointerup", "pointerleave"]) target.addEventListener(end, () => (from = null));
+}
+
+new ResizeObserver(() => {
+  for (const target of document.querySelectorAll(".drawing")) if (target.dataset.zoom === "fit") fit(target);
+  drawLoss(state.losses);
+  if (state.boundary) drawBoundary(state.boundary);
+}).observe(document.querySelector("main"));
 
 // -- URL state: ?mode=expression&expr=x*y%2Bsin(x)&at=x%3D2%2Cy%3D3 -------------------------
 
@@ -75,30 +315,43 @@ function writeUrl() {
   history.replaceState(null, "", `${location.pathname}?${params}`);
 }
 
-// -- modes --------------------------------------------------------------------------------
+// -- modes: ARIA tabs (click, or the arrow keys, Home and End on a tab) -------------------------
+
+const TABS = [...document.querySelectorAll('[role="tab"]')];
 
 function showMode(mode) {
   state.mode = mode;
-  for (const tab of document.querySelectorAll(".tabs button")) {
-    tab.setAttribute("aria-selected", String(tab.dataset.mode === mode));
+  for (const tab of TABS) {
+    const selected = tab.dataset.mode === mode;
+    tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1;
   }
   $("mode-expression").hidden = mode !== "expression";
   $("mode-network").hidden = mode !== "network";
   writeUrl();
+  if (mode === "network") {
+    drawLoss(state.losses);
+  } else if (state.answer) {
+    for (const id of ["drawing", "step-drawing"]) fit($(id));
+  }
 }
 
-for (const tab of document.querySelectorAll(".tabs button")) {
+TABS.forEach((tab, index) => {
   tab.addEventListener("click", () => showMode(tab.dataset.mode));
-}
+  tab.addEventListener("keydown", (event) => {
+    const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = TABS[(moves[event.key] + TABS.length) % TABS.length];
+    showMode(next.dataset.mode);
+    next.focus();
+  });
+});
 
 // -- expression mode ------------------------------------------------------------------------
 
-function format(number) {
-  if (number === null || number === undefined) return "n/a (not finite)";
-  return String(number); // full precision, as Python's repr prints it
-}
-
 function analyze() {
+  if (!state.ready) return; // asked again once Python is ready
   if (state.pending) {
     state.queued = true; // slider drags: compute the latest position only
     return;
@@ -106,11 +359,13 @@ function analyze() {
   state.pending = true;
   state.queued = false;
   document.body.dataset.analyzing = "yes";
+  busy(true);
   worker.postMessage({
     type: "analyze",
     id: ++state.requestId,
     expression: state.expression,
     values: state.values,
+    radius: state.radius,
   });
 }
 
@@ -119,6 +374,7 @@ function fillTable(table, columns, rows, highlight) {
   const head = table.insertRow();
   for (const column of columns) {
     const th = document.createElement("th");
+    th.scope = "col";
     th.textContent = column;
     head.appendChild(th);
   }
@@ -177,71 +433,60 @@ function syncVariables(names, values) {
   const box = $("variables");
   const shown = [...box.children].map((row) => row.dataset.name);
   if (shown.join() === names.join()) return;
-  box.replaceChildren(...names.map((name) => variableRow(name, values[name])));
+  box.replaceChildren(...names.map((name) => variableRow(name, values[name] ?? 1)));
 }
 
-async function render(target, dot) {
-  const viz = await vizReady;
-  try {
-    const svg = viz.renderSVGElement(dot);
-    target.replaceChildren(svg);
-    // Shrink a wide drawing to fit, but not below 55% (smaller text is unreadable):
-    // past that it keeps a readable size and scrolls sideways.
-    const room = target.clientWidth - 16;
-    const width = svg.width.baseVal.value;
-    const height = svg.height.baseVal.value;
-    // The network picture is an overview: it is scaled to fit the window's height too.
-    const fit = target.id === "network" ? Math.min(1, room / width, 720 / height) : room / width;
-    if (fit < 1 && (target.id === "network" || fit >= 0.55)) {
-      svg.setAttribute("width", `${width * fit}px`);
-      svg.setAttribute("height", `${height * fit}px`);
-    }
-    // In the step-through, bring the node being processed into view.
-    const current = svg.querySelector('[stroke="#e36209"]');
-    if (current && target.scrollWidth > target.clientWidth) {
-      const box = current.getBoundingClientRect();
-      const frame = target.getBoundingClientRect();
-      target.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
-    }
-  } catch (error) {
-    target.textContent = `cannot draw: ${error.message || error}`;
-  }
+function clearDrawing(id, label) {
+  const target = $(id);
+  drawings.latest.set(id, ++drawings.next); // a drawing still on its way is dropped
+  target.replaceChildren();
+  target.setAttribute("aria-label", label);
 }
 
-function showAnswer(answer) {
+function showAnswer(answer, id) {
   // What the page shows now, for tests and for the curious (the browser's console).
   window.playgroundLast = { expression: state.expression, ok: answer.ok, values: answer.values };
+  if (window.playgroundFirstAnswerSeconds === undefined) {
+    window.playgroundFirstAnswerSeconds = performance.now() / 1000;
+  }
   const error = $("expr-error");
   if (!answer.ok) {
-    // Nothing was computed: show the parser's message, with its caret line.
-    error.textContent = `${answer.error}\n${answer.pointer}`;
+    // Nothing was computed: show the message, with its caret line, and nothing of the last
+    // answer (its variables only if the expression parsed and its point is the problem).
+    error.textContent = answer.pointer ? `${answer.error}\n${answer.pointer}` : answer.error;
     error.hidden = false;
     $("results").hidden = true;
+    syncVariables(answer.variables || [], state.values);
     state.answer = null;
+    clearDrawing("drawing", "no drawing: the expression was not computed");
+    clearDrawing("step-drawing", "no drawing: the expression was not computed");
+    if (answer.fatal) crashed(`Python failed: ${answer.error}`);
     return;
   }
   error.hidden = true;
+  error.textContent = "";
   state.values = { ...answer.values };
   syncVariables(answer.variables, answer.values);
   writeUrl();
   state.answer = answer;
+  state.answerId = id;
   $("results").hidden = false;
-  fillTable($("value-table"), ["f"], [[format(answer.value)]]);
+  fillTable($("value-table"), ["f"], [[answer.value_text]]);
   $("value-table").dataset.value = answer.value;
   fillTable(
     $("gradient-table"),
     ["variable", "∂f/∂variable"],
-    answer.variables.map((name) => [name, format(answer.gradient[name])]),
+    answer.variables.map((name) => [name, answer.gradient_text[name]]),
   );
   for (const [index, name] of answer.variables.entries()) {
     $("gradient-table").rows[index + 1].dataset.name = name;
     $("gradient-table").rows[index + 1].dataset.grad = answer.gradient[name];
   }
-  if (answer.hessian) {
+  if (answer.hessian_text) {
     fillTable(
       $("hessian-table"),
       ["", ...answer.variables],
-      answer.hessian.map((row, i) => [answer.variables[i], ...row.map(format)]),
+      answer.hessian_text.map((row, i) => [answer.variables[i], ...row]),
     );
   } else {
     $("hessian-table").replaceChildren();
@@ -249,14 +494,45 @@ function showAnswer(answer) {
   $("hessian-note").textContent = answer.hessian_error || (answer.variables.length ? "" : "no variables");
   fillTable($("ledger"), answer.ledger.columns, answer.ledger.rows, answer.ledger.accumulated);
   fillTable($("forward"), answer.forward.columns, answer.forward.rows);
-  if (answer.draw_error) {
-    $("drawing").textContent = answer.draw_error;
-  } else {
-    render($("drawing"), answer.dot);
-  }
+  showDrawing(answer);
   state.step = Math.min(state.step, Math.max(0, answer.steps.length - 1));
   showStep();
 }
+
+function showDrawing(answer) {
+  const drawing = answer.drawing;
+  const more = $("draw-more");
+  more.hidden = !drawing.more;
+  if (drawing.more) more.textContent = `draw more (${drawing.more} edges around f)`;
+  let note = "";
+  if (!drawing.complete && !drawing.error) {
+    note =
+      `Drawn: the ${drawing.shown} nodes within ${drawing.radius} edge${drawing.radius === 1 ? "" : "s"} ` +
+      `of the output, of ${drawing.nodes}. The whole graph is past the playground's drawing ` +
+      `budget (${drawing.budget}); cut edges end in dashed stubs.`;
+  }
+  $("drawing-note").textContent = note;
+  $("drawing").setAttribute("aria-label", drawing.description);
+  if (answer.draw_error) {
+    clearDrawing("drawing", drawing.description);
+    $("drawing").textContent = answer.draw_error;
+    return;
+  }
+  render($("drawing"), answer.dot, {
+    seconds: drawing.render_seconds,
+    onTooSlow: () => {
+      $("drawing-note").textContent = drawing.more
+        ? "Drawing more was stopped: Graphviz took too long. Shorten the expression to see more of it."
+        : "";
+    },
+  });
+}
+
+$("draw-more").addEventListener("click", () => {
+  if (!state.answer || !state.answer.drawing.more) return;
+  state.radius = state.answer.drawing.more;
+  analyze();
+});
 
 function showStep() {
   const answer = state.answer;
@@ -267,7 +543,7 @@ function showStep() {
   if (!total) {
     $("step-counter").textContent = "no backward steps (f is a leaf or a constant)";
     $("step-caption").textContent = "";
-    $("step-drawing").replaceChildren();
+    clearDrawing("step-drawing", "no steps to draw");
     delete $("step-drawing").dataset.step;
     return;
   }
@@ -276,12 +552,40 @@ function showStep() {
   $("step-counter").dataset.step = state.step + 1;
   $("step-caption").textContent = step.caption;
   $("ledger").rows[state.step + 1].classList.add("current");
-  // The drawing says which step it shows once it is on the page (renders finish
-  // in the order they were asked for, so the last one wins).
+  if (!answer.step_drawings) {
+    clearDrawing("step-drawing", "steps are not drawn for a graph past the drawing budget");
+    $("step-drawing").textContent =
+      "Each step is drawn for a graph within the drawing budget; this one is past it. " +
+      "The caption above and the highlighted ledger row say what the step does.";
+    delete $("step-drawing").dataset.step;
+    return;
+  }
   const shown = state.step + 1;
-  render($("step-drawing"), step.dot).then(() => {
-    $("step-drawing").dataset.step = shown;
-  });
+  const draw = (dot) =>
+    render($("step-drawing"), dot, { seconds: answer.drawing.render_seconds }).then((ok) => {
+      // The drawing says which step it shows once it is on the page.
+      if (ok) $("step-drawing").dataset.step = shown;
+    });
+  $("step-drawing").setAttribute("aria-label", `the graph at step ${shown}: ${step.caption}`);
+  if (step.dot) {
+    draw(step.dot);
+  } else {
+    clearDrawing("step-drawing", `drawing step ${shown}…`);
+    busy(true);
+    worker.postMessage({ type: "step", id: state.answerId, k: state.step });
+  }
+}
+
+function stepArrived(message) {
+  busy(false);
+  const answer = state.answer;
+  if (!answer || message.id !== state.answerId) return; // for an older expression
+  if (!message.answer.ok) {
+    if (message.answer.fatal) crashed(`Python failed: ${message.answer.error}`);
+    return;
+  }
+  answer.steps[message.k].dot = message.answer.dot;
+  if (message.k === state.step) showStep();
 }
 
 $("prev").addEventListener("click", () => {
@@ -299,6 +603,7 @@ $("expr").addEventListener("input", () => {
   typing = setTimeout(() => {
     state.expression = $("expr").value;
     state.step = 0;
+    state.radius = null;
     writeUrl();
     analyze();
   }, 200);
@@ -323,13 +628,27 @@ const CLASS_COLOURS = [
   [59, 138, 62],
 ];
 
+// A canvas as wide as its card (at the screen's pixel density), `aspect` high per wide.
+function sized(canvas, aspect, most) {
+  const room = canvas.parentElement.clientWidth - 28;
+  const width = Math.max(120, Math.min(most, room));
+  const ratio = window.devicePixelRatio || 1;
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${width * aspect}px`;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(width * aspect * ratio);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return { ctx, width, height: width * aspect };
+}
+
 function drawLoss(losses) {
   const canvas = $("loss-curve");
-  const ctx = canvas.getContext("2d");
-  const { width, height } = canvas;
+  if (!canvas.parentElement.clientWidth) return; // hidden (the other mode)
+  const { ctx, width, height } = sized(canvas, 260 / 420, 520);
   const pad = { left: 48, right: 10, top: 10, bottom: 28 };
   ctx.clearRect(0, 0, width, height);
-  ctx.font = "11px sans-serif";
+  ctx.font = "12px sans-serif";
   ctx.fillStyle = "#57606a";
   ctx.strokeStyle = "#d0d7de";
   ctx.strokeRect(pad.left, pad.top, width - pad.left - pad.right, height - pad.top - pad.bottom);
@@ -348,10 +667,22 @@ function drawLoss(losses) {
   ctx.stroke();
 }
 
+function describeLoss(losses) {
+  if (!losses.length) return "no training yet";
+  const first = lossText(losses[0]);
+  const last = lossText(losses[losses.length - 1]);
+  const least = Math.min(...losses.filter(Number.isFinite));
+  return (
+    `The loss now: ${last} after ${losses.length} epochs (it started at ${first}; the ` +
+    `lowest was ${Number.isFinite(least) ? least.toPrecision(4) : "not finite"}).`
+  );
+}
+
 function drawBoundary(boundary) {
+  state.boundary = boundary;
   const canvas = $("boundary");
-  const ctx = canvas.getContext("2d");
-  const { width, height } = canvas;
+  if (!canvas.parentElement.clientWidth) return;
+  const { ctx, width, height } = sized(canvas, 1, 320);
   const n = boundary.grid.length;
   const [x0, x1, y0, y1] = boundary.bounds;
   // One pixel per grid cell (row 0 is the bottom), then scaled up smoothly.
@@ -376,6 +707,11 @@ function drawBoundary(boundary) {
     ctx.fill();
     ctx.stroke();
   }
+  const right = Math.round(boundary.accuracy * boundary.points.length);
+  $("boundary-text").textContent =
+    `Accuracy ${(100 * boundary.accuracy).toFixed(1)}%: ${right} of ${boundary.points.length} ` +
+    `points on the side of their class (${boundary.classes} classes, shaded by the predicted class).`;
+  $("boundary").dataset.accuracy = boundary.accuracy;
 }
 
 function netConfig() {
@@ -395,20 +731,31 @@ function setTraining(on) {
   $("train").disabled = on;
   $("stop").disabled = !on;
   document.body.dataset.training = on ? "running" : "idle";
+  if (!on) busy(false);
+}
+
+function showNetError(text) {
+  $("net-error").textContent = text;
+  $("net-error").hidden = !text;
 }
 
 $("net-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const config = netConfig();
   if (!(config.epochs >= 1)) {
-    $("net-error").textContent = "epochs: give a whole number >= 1";
-    $("net-error").hidden = false;
+    showNetError("epochs: give a whole number >= 1");
     return;
   }
-  $("net-error").hidden = true;
+  if (!state.ready) {
+    showNetError("Python is still loading: press train again once it is ready");
+    return;
+  }
+  showNetError("");
   state.losses = [];
+  state.runConfig = JSON.stringify(config);
   state.trainStarted = performance.now();
   drawLoss([]);
+  $("loss-text").textContent = "no training yet";
   writeUrl();
   setTraining(true);
   $("net-status").textContent = "building the network…";
@@ -416,19 +763,45 @@ $("net-form").addEventListener("submit", (event) => {
 });
 
 $("stop").addEventListener("click", () => worker.postMessage({ type: "stop" }));
-for (const field of NET_FIELDS) $(field).addEventListener("change", writeUrl);
+
+// A field changed: the old error is about the old value, and a run with other settings is
+// not the run the form now describes, so it stops (and says so).
+for (const field of NET_FIELDS) {
+  const changed = () => {
+    showNetError("");
+    writeUrl();
+    if (state.training && JSON.stringify(netConfig()) !== state.runConfig) {
+      state.stoppedForChange = $(field).closest("label").firstChild.textContent.trim();
+      worker.postMessage({ type: "stop" });
+    }
+  };
+  $(field).addEventListener("change", changed);
+  $(field).addEventListener("input", () => showNetError(""));
+}
 
 // A loss that overflowed arrives as null (JSON has no inf or nan).
 const lossText = (loss) => (Number.isFinite(loss) ? loss.toPrecision(4) : "not finite (lower the learning rate)");
 
+function showNetwork(message) {
+  if (message.network_note === undefined) return;
+  $("network-note").textContent = message.network
+    ? `The picture is of epoch ${message.picture_epoch}.`
+    : message.network_note;
+  $("network").dataset.epoch = message.picture_epoch;
+  $("network").setAttribute("aria-label", message.network_note);
+  if (message.network) {
+    render($("network"), message.network);
+  } else {
+    clearDrawing("network", message.network_note);
+  }
+}
+
 function showProgress(message) {
   state.losses.push(...message.loss);
   drawLoss(state.losses);
-  if (message.boundary) {
-    drawBoundary(message.boundary);
-    $("boundary").dataset.accuracy = message.boundary.accuracy;
-  }
-  if (message.network) render($("network"), message.network);
+  $("loss-text").textContent = describeLoss(state.losses);
+  if (message.boundary) drawBoundary(message.boundary);
+  showNetwork(message);
   const last = lossText(state.losses[state.losses.length - 1]);
   const how = message.compiled ? "compiled" : "dynamic engine";
   $("net-status").textContent =
@@ -439,15 +812,21 @@ function showProgress(message) {
 
 // -- messages from the worker ---------------------------------------------------------------
 
-worker.onmessage = (event) => {
-  const message = event.data;
+function fromWorker(message) {
   switch (message.type) {
     case "status":
       $("loading-text").textContent = message.text;
       break;
     case "ready":
       loaded(message);
-      analyze();
+      if (state.crashedOn !== undefined && state.crashedOn === state.expression) {
+        $("expr-error").textContent =
+          "Python failed on this expression and was restarted: change it to try again.";
+        $("expr-error").hidden = false;
+        $("results").hidden = true;
+      } else {
+        analyze();
+      }
       break;
     case "failed":
       clearInterval(clock);
@@ -457,28 +836,39 @@ worker.onmessage = (event) => {
       break;
     case "analysis":
       state.pending = false;
+      busy(false);
       if (state.queued) {
         analyze();
       } else {
-        showAnswer(message.answer);
+        showAnswer(message.answer, message.id);
         document.body.dataset.analyzing = "no";
       }
       break;
+    case "step":
+      stepArrived(message);
+      break;
+    case "building":
+      busy(true);
+      $("net-status").textContent =
+        `building the network (${message.weights} weights and biases)` +
+        (message.compiled ? ": tracing and compiling each class's loss…" : "…");
+      break;
     case "progress":
+      busy(false);
       showProgress(message);
       break;
     case "trained": {
       setTraining(false);
-      const accuracy = message.boundary.accuracy;
       drawBoundary(message.boundary);
-      render($("network"), message.network);
-      $("boundary").dataset.accuracy = accuracy;
+      showNetwork(message);
       const wall = (performance.now() - state.trainStarted) / 1000;
       const losses = state.losses;
       const lastLoss = losses.length ? lossText(losses[losses.length - 1]) : "not measured";
+      const why = state.stoppedForChange ? ` (the ${state.stoppedForChange} changed: press train to train with it)` : "";
+      state.stoppedForChange = null;
       $("net-status").textContent =
-        `${message.stopped ? "stopped" : "done"} after ${message.epoch} epochs: accuracy ` +
-        `${(100 * accuracy).toFixed(1)}%, loss ${lastLoss}; ` +
+        `${message.stopped ? "stopped" : "done"} after ${message.epoch} epochs${why}: accuracy ` +
+        `${(100 * message.accuracy).toFixed(1)}%, loss ${lastLoss}; ` +
         `${message.seconds.toFixed(2)} s training (${message.compiled ? "compiled" : "dynamic engine"}), ` +
         `${wall.toFixed(2)} s with drawing`;
       document.body.dataset.training = message.stopped ? "stopped" : "done";
@@ -486,13 +876,24 @@ worker.onmessage = (event) => {
     }
     case "train-error":
       setTraining(false);
-      $("net-error").textContent = message.error;
-      $("net-error").hidden = false;
+      showNetError(message.error);
       $("net-status").textContent = "";
+      if (message.fatal) crashed(`Python failed: ${message.error}`);
+      break;
+    case "worker-error":
+      state.pending = false;
+      busy(false);
+      if (message.fatal) {
+        crashed(`Python failed (${message.context}): ${message.error}`);
+      } else {
+        $("busy-text").textContent = `The worker reported an error (${message.context}): ${message.error}`;
+        $("busy").hidden = false;
+      }
       break;
   }
-};
+}
 
 readUrl();
 showMode(state.mode);
 drawLoss([]);
+window.playgroundStarted = started;

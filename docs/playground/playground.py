@@ -6,11 +6,20 @@ the package's own source files; the same functions run under CPython in
 JavaScript side never touches a Python object and never evaluates anything:
 
 - ``analyze(request)``: an expression and a point give the value, gradient,
-  Hessian, the ``draw()`` DOT, the forward table, the backward ledger and one
-  DOT per step of the step-through. The expression goes through
-  ``autograd_lite.expression.parse`` (a whitelist over Python's ``ast``), so
-  hostile text is refused with the command line's caret message and nothing in
-  it runs.
+  Hessian, the ``draw()`` DOT, the forward table, the backward ledger and the
+  step-through's captions with the first step's DOT (``step(k)`` gives the others,
+  when they are shown: a DOT per step up front cost seconds on a 200-step graph).
+  The expression goes through ``autograd_lite.expression.parse`` (a whitelist over
+  Python's ``ast``), so hostile text is refused with the command line's caret
+  message and nothing in it runs.
+- Limits, each checked before the work it bounds and named in its message:
+  ``MAX_LENGTH`` characters and ``MAX_BRACKETS`` nested brackets before parsing
+  (Python in the browser runs out of stack near 190 brackets, and that kills
+  Pyodide for good), ``HESSIAN_MAX_NODES`` before second derivatives, and a
+  drawing budget (``DRAW_MAX_NODES`` nodes, ``DRAW_MAX_SPAN`` edge length) before
+  a graph is drawn: past it the drawing is cut to the output's neighbourhood and
+  the page offers to draw more (Graphviz took 9 s on 41 nodes of ``x+x+...+x``
+  and 520 s on 81: edges that skip many ranks are what cost).
 - ``Trainer``: a tiny MLP on a toy data set, trained a few epochs at a time
   (so the page can draw and stop between chunks) through the compiled path
   (``jit``'s ``backward_batch``), or through ``fit`` on the dynamic engine.
@@ -20,48 +29,91 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from autograd_lite import (
+    OPS,
+    Compiled,
+    Value,
     datasets,
     draw,
     draw_network,
     explain,
     forward_table,
     hessian,
+    jit,
+    losses,
     nn,
     optim,
     steps,
     topological_order,
-    viz,
 )
+from autograd_lite import expression as _expression
 from autograd_lite._helpers import finite_or_none
 from autograd_lite.expression import EvaluationError, ExpressionError, parse
-from autograd_lite.jit import Compiled, jit
-from autograd_lite.train import LOSSES, fit
-from autograd_lite.value import Value
+from autograd_lite.train import fit
 
 __all__ = [
     "DATASETS",
     "DEFAULT_VALUE",
-    "MAX_STEPS",
+    "DRAW_MAX_NODES",
+    "DRAW_MAX_SPAN",
+    "HESSIAN_MAX_NODES",
+    "MAX_BRACKETS",
+    "MAX_LENGTH",
     "OPTIMIZERS",
     "Trainer",
     "analyze",
     "parse_layer_sizes",
+    "step",
 ]
 
 #: The value a newly typed variable starts at.
 DEFAULT_VALUE = 1.0
 
-#: The step-through shows at most this many ledger rows (each one is a drawing).
-MAX_STEPS = 200
+#: The longest expression the page takes, in characters (the package's parser takes more:
+#: a page answers as the learner types, so every answer must come back quickly).
+MAX_LENGTH = min(1_000, _expression.MAX_LENGTH)
+
+#: The deepest bracket nesting the page takes. Measured in Chromium's Web Worker under
+#: Pyodide 314: 191 nested parentheses overflow the JavaScript stack inside ast.parse
+#: ("Maximum call stack size exceeded"), which leaves Pyodide unusable; 190 answer. Unary
+#: minus chains answer to 500 levels, ``x**x**...`` to 200, nested calls to 199.
+MAX_BRACKETS = 100
+
+#: Second derivatives build a graph of the gradient's graph: not past this many nodes.
+HESSIAN_MAX_NODES = 300
+
+#: The drawing budget: at most this many Value nodes ...
+DRAW_MAX_NODES = 120
+#: ... and this much edge length (each edge counts the ranks it skips, as Graphviz lays it
+#: out: ``x+x+...+x`` with 40 terms is 820 and took Graphviz 9 s; a 100-op chain is 100).
+DRAW_MAX_SPAN = 400
+
+#: The drawing size and time the page sends with each drawing (it refuses past them).
+RENDER_SECONDS = 10.0
+
+#: The losses the networks use, by the name the status line shows.
+LOSSES: dict[str, Callable[..., Value]] = {
+    "binary_cross_entropy": losses.binary_cross_entropy,
+    "cross_entropy": losses.cross_entropy,
+}
 
 #: Bounds of the network the page lets a learner build (it trains in a browser tab).
 MAX_LAYERS = 4
 MAX_WIDTH = 32
+#: ... and its weights and biases: 4 layers of 32 (3,363 for spirals) spent 10.5 s
+#: compiling in the browser before its first epoch, so the page trains up to two of 32.
+MAX_WEIGHTS = 1_500
+#: ``draw_network`` draws one edge per weight: past this many the picture is a tangle.
+NETWORK_DRAW_MAX_WEIGHTS = 400
+#: The decision boundary costs (grid cells) x (weights) multiply-adds: at most this many,
+#: so the snapshot between two chunks of training stays short (a 60 x 60 grid of the
+#: 4 x 32 network took 5 s under CPython, and the stop button waited for it).
+BOUNDARY_BUDGET = 1_500_000
 
 OPTIMIZERS: dict[str, Callable[..., optim.Optimizer]] = {
     "sgd": optim.SGD,
@@ -106,23 +158,31 @@ def analyze(request: str) -> str:
         data = json.loads(request)
         text = data["expression"]
         given = data.get("values", {})
+        radius = data.get("radius")
         if not isinstance(text, str) or not isinstance(given, dict):
+            raise TypeError
+        if radius is not None and (
+            isinstance(radius, bool) or not isinstance(radius, int) or radius < 0
+        ):
             raise TypeError
     except (ValueError, KeyError, TypeError):
         return _dump({"ok": False, "kind": "request", "error": "malformed request", "pointer": ""})
+    _last.clear()
     try:
-        return _dump(_analyze(text, given))
+        return _dump(_analyze(text, given, radius))
     except ExpressionError as error:
         kind = "evaluation" if isinstance(error, EvaluationError) else "expression"
         return _dump(
             {
                 "ok": False,
                 "kind": kind,
-                "error": error.message,
+                "error": _explain_domain(error.message),
                 "pointer": error.pointer(),
                 "start": error.start,
                 "end": error.end,
-                "variables": list(_variables_or_empty(text)),
+                # The boxes the page keeps: the variables of an expression that parsed
+                # (its point is the problem), none for one that did not.
+                "variables": list(_variables_or_empty(text)) if kind == "evaluation" else [],
             }
         )
 
@@ -134,7 +194,48 @@ def _variables_or_empty(text: str) -> tuple[str, ...]:
         return ()
 
 
-def _analyze(text: str, given: dict[str, Any]) -> dict[str, Any]:
+def check_limits(text: str) -> None:
+    """Refuse text past the page's length or bracket limits, before Python parses it.
+
+    Example:
+        >>> check_limits("(" * 101 + "x" + ")" * 101)
+        Traceback (most recent call last):
+        ...
+        autograd_lite.expression.ExpressionError: the expression nests 101 brackets; ...
+    """
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is {len(text):,} characters long; the playground takes at most "
+            f"{MAX_LENGTH:,} (the command line takes {_expression.MAX_LENGTH:,})",
+            text,
+            MAX_LENGTH,
+            len(text),
+        )
+    depth, deepest, start = 0, 0, 0
+    for column, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest, start = depth, column
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    if deepest > MAX_BRACKETS:
+        raise ExpressionError(
+            f"the expression nests {deepest:,} brackets; the playground takes at most "
+            f"{MAX_BRACKETS} (Python in the browser runs out of stack at about 190): "
+            "split it into smaller parts",
+            text,
+            start - deepest + 1,
+            start + 1,
+        )
+
+
+#: The last expression's graph, kept so ``step(k)`` can draw step k when it is shown.
+_last: dict[str, Any] = {}
+
+
+def _analyze(text: str, given: dict[str, Any], radius: int | None = None) -> dict[str, Any]:
+    check_limits(text)
     expression = parse(text)
     point: dict[str, float] = {}
     for name in expression.variables:
@@ -158,6 +259,7 @@ def _analyze(text: str, given: dict[str, Any]) -> dict[str, Any]:
         root.backward()
     except FloatingPointError as error:  # a gradient overflows, as the command line says
         return {"ok": False, "kind": "evaluation", "error": str(error), "pointer": ""}
+    order = topological_order(root)
     answer: dict[str, Any] = {
         "ok": True,
         "expression": text,
@@ -165,38 +267,218 @@ def _analyze(text: str, given: dict[str, Any]) -> dict[str, Any]:
         "values": point,
         "value": root.data,
         "gradient": {name: leaf.grad for name, leaf in leaves.items()},
+        # The numbers as Python prints them (2.0, not JavaScript's 2), as the ledger does.
+        "value_text": _text(root.data),
+        "gradient_text": {name: _text(leaf.grad) for name, leaf in leaves.items()},
         "hessian": None,
+        "hessian_text": None,
         "hessian_error": "",
+        "nodes": len(order),
         "dot": "",
         "draw_error": "",
+        "drawing": {},
         "forward": {"columns": list(table.columns), "rows": table._cells()},
         "ledger": {
             "columns": list(ledger.columns),
             "rows": ledger._cells(),
             "accumulated": [row.accumulated for row in ledger],
         },
-        "steps": [],
+        # Every caption now (the ledger has them); each step's DOT when it is shown.
+        "steps": [
+            {"caption": f"step {row.step}/{len(ledger)}: {row.sentence(4)}", "dot": ""}
+            for row in ledger
+        ],
+        "step_drawings": False,
     }
-    if point:
+    if point and len(order) > HESSIAN_MAX_NODES:
+        answer["hessian_error"] = (
+            f"second derivatives: not computed for a graph of {len(order):,} nodes "
+            f"(the playground's limit is {HESSIAN_MAX_NODES:,})"
+        )
+    elif point:
         try:
             fn = expression.function(list(point))
-            answer["hessian"] = hessian(fn)(*(Value(v, label=n) for n, v in point.items()))
+            second = hessian(fn)(*(Value(v, label=n) for n, v in point.items()))
+            answer["hessian"] = second
+            answer["hessian_text"] = [[_text(h) for h in row] for row in second]
         except (ValueError, ArithmeticError) as error:
             answer["hessian_error"] = f"second derivatives: {error}"
-    try:
-        answer["dot"] = draw(root).source
-        if len(ledger) <= MAX_STEPS:
-            answer["steps"] = [
-                {"caption": g.caption, "dot": g.source}
-                for g in steps(root, caption_in_picture=False)
-            ]
-    except ValueError:  # too many nodes to draw; viz's advice (max_nodes=None) is Python's
-        answer["draw_error"] = (
-            f"Not drawn: the graph has {len(topological_order(root)):,} nodes, more than the "
-            f"{viz.MAX_NODES:,} a readable drawing holds. The value, gradient and ledger "
-            "above are complete; shorten the expression to see its graph."
-        )
+    answer["drawing"] = drawing = _drawing(root, order, radius)
+    drawing["description"] = _describe(order, answer["forward"]["rows"], drawing)
+    if drawing["error"]:
+        answer["draw_error"] = drawing["error"]
+        return answer
+    answer["dot"] = drawing["dot"]
+    if drawing["complete"] and answer["steps"]:
+        # The step-through draws the whole graph at every step: only for a complete drawing.
+        _last["steps"] = steps(root, caption_in_picture=False, max_nodes=None)
+        _last["dots"] = []
+        answer["steps"][0]["dot"] = _step_dot(0)
+        answer["step_drawings"] = True
     return answer
+
+
+def step(k: int) -> str:
+    """The DOT of step ``k`` (0-based) of the last expression's step-through, as JSON.
+
+    Steps are drawn in order and kept, so stepping forward draws one step; the page
+    asks for a step only when it shows it.
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        return _dump({"ok": False, "error": f"step must be a whole number >= 0, got {k!r}"})
+    if "steps" not in _last:
+        return _dump({"ok": False, "error": "no step-through drawing for this expression"})
+    try:
+        return _dump({"ok": True, "step": k, "dot": _step_dot(k)})
+    except IndexError:
+        return _dump({"ok": False, "error": f"there is no step {k + 1}"})
+
+
+def _step_dot(k: int) -> str:
+    dots: list[str] = _last["dots"]
+    generator: Iterator[Any] = _last["steps"]
+    while len(dots) <= k:
+        following = next(generator, None)
+        if following is None:
+            raise IndexError(k)
+        dots.append(following.source)
+    return dots[k]
+
+
+def _spans(order: Sequence[Value], visible: set[Value] | None = None) -> int:
+    """The total length of the edges among ``visible`` (all by default), in ranks."""
+    rank: dict[Value, int] = {}
+    total = 0
+    for node in order:  # parents first
+        rank[node] = 1 + max((rank[p] for p in node.parents), default=-1)
+        for parent in node.parents:
+            if visible is None or (node in visible and parent in visible):
+                total += rank[node] - rank[parent]
+    return total
+
+
+def _drawing(root: Value, order: list[Value], radius: int | None) -> dict[str, Any]:
+    """The ``draw()`` DOT within the drawing budget, cut to the output's neighbourhood
+    when the whole graph is past it; ``radius`` (from "draw more") asks for a bigger cut.
+    """
+    whole = {"nodes": len(order), "span": _spans(order)}
+    fits = whole["nodes"] <= DRAW_MAX_NODES and whole["span"] <= DRAW_MAX_SPAN
+    budget = (
+        f"{DRAW_MAX_NODES} nodes and {DRAW_MAX_SPAN} in edge length (each edge counts the "
+        "ranks it skips)"
+    )
+    info: dict[str, Any] = {
+        **whole,
+        "budget": budget,
+        "render_seconds": RENDER_SECONDS,
+        "complete": True,
+        "radius": None,
+        "more": None,
+        "error": "",
+        "dot": "",
+        "shown": len(order),
+    }
+    if fits and radius is None:
+        info["dot"] = draw(root, max_nodes=None).source
+        return info
+    # The biggest neighbourhood of the output within the budget (or the radius asked for).
+    cut, size = 0, 1
+    for r in range(1, len(order) + 1):
+        ring = _neighbourhood(root, order, r)
+        within = len(ring) <= DRAW_MAX_NODES and _spans(order, ring) <= DRAW_MAX_SPAN
+        if (radius is None and not within) or (radius is not None and r > radius):
+            break
+        cut, size = r, len(ring)
+        if len(ring) == len(order):
+            break
+    info["radius"] = cut
+    info["shown"] = size
+    info["complete"] = size == len(order)
+    if not info["complete"]:
+        info["more"] = cut + 1
+    if size <= 1 and not info["complete"]:
+        info["error"] = (
+            f"Not drawn: the graph has {len(order):,} nodes, past the playground's drawing "
+            f"budget of {budget}. The value, gradient and ledger above are complete."
+        )
+        return info
+    info["dot"] = draw(root, around=root, radius=cut, max_nodes=None).source
+    return info
+
+
+def _neighbourhood(center: Value, order: Sequence[Value], radius: int) -> set[Value]:
+    """Nodes within ``radius`` edges of ``center`` either way, as ``draw(around=)`` takes."""
+    users: dict[Value, list[Value]] = {node: [] for node in order}
+    for node in order:
+        for parent in node.parents:
+            users[parent].append(node)
+    seen, frontier = {center}, [center]
+    for _ in range(radius):
+        following = []
+        for node in frontier:
+            for other in (*node.parents, *users[node]):
+                if other not in seen:
+                    seen.add(other)
+                    following.append(other)
+        frontier = following
+    return seen
+
+
+#: The text alternative of a drawing names at most this many nodes.
+DESCRIBE_NODES = 24
+
+
+def _describe(order: Sequence[Value], rows: list[list[str]], drawing: dict[str, Any]) -> str:
+    """The drawing in words, for a screen reader: what it shows and each node's numbers."""
+    names = [row[1] for row in rows] if len(rows) == len(order) else [""] * len(order)
+    ops = sum(1 for node in order if node.parents)
+    if drawing["error"]:
+        head = f"Not drawn: a graph of {len(order):,} nodes ({ops:,} ops)."
+    elif drawing["complete"]:
+        head = f"The graph of {names[-1] or 'the output'}: {len(order):,} nodes ({ops:,} ops)."
+    else:
+        head = (
+            f"Part of the graph: the {drawing['shown']:,} nodes within {drawing['radius']} "
+            f"edge{'s' if drawing['radius'] != 1 else ''} of the output, of {len(order):,}."
+        )
+    parts = [
+        f"{name or node.op}: value {_text(node.data)}, gradient {_text(node.grad)}"
+        for name, node in zip(names[::-1], order[::-1])  # the output first
+    ]
+    more = len(parts) - DESCRIBE_NODES
+    listed = "; ".join(parts[:DESCRIBE_NODES]) + (f"; and {more:,} more" if more > 0 else "")
+    return f"{head} {listed}."
+
+
+def _text(number: float) -> str:
+    """A number as Python's repr prints it, or "n/a (not finite)" (JSON has no inf or nan)."""
+    return repr(number) if math.isfinite(number) else "n/a (not finite)"
+
+
+_DOMAIN = re.compile(r"^(?P<call>.*): (?P<op>\w+) is defined \(with a finite derivative\) for ")
+
+
+def _explain_domain(message: str) -> str:
+    """Say which operand the op table's formal names mean in a domain message.
+
+    The op table writes each rule with its own letters (``div`` is ``x / y``, defined
+    for ``y != 0``), which read as the learner's variables: ``1/x`` at x = 0 said
+    "defined for y != 0" with no y in sight. Each letter gets its number here.
+    """
+    match = _DOMAIN.match(message)
+    if match is None or match["op"] not in OPS:
+        return message
+    template = OPS[match["op"]].template
+    letters = re.findall(r"\{(\w+)\}", template)
+    pattern = re.escape(template)
+    for letter in dict.fromkeys(letters):
+        pattern = pattern.replace(re.escape("{" + letter + "}"), f"(?P<{letter}>.+?)", 1)
+    call = re.fullmatch(pattern, match["call"])
+    if call is None:
+        return message
+    where = ", ".join(f"{letter} = {call[letter]}" for letter in dict.fromkeys(letters))
+    written = template.format_map({letter: letter for letter in letters})
+    return f"{message} (the rule writes {match['op']} as {written}: here {where})"
 
 
 def _dump(answer: dict[str, Any]) -> str:
@@ -262,6 +544,14 @@ class Trainer:
             output_activation="sigmoid" if binary else "linear",
             seed=seed,
         )
+        weights = len(self.model.parameters())
+        if weights > MAX_WEIGHTS:
+            raise ValueError(
+                f"the network has {weights:,} weights and biases; the playground trains at "
+                f"most {MAX_WEIGHTS:,} (a browser tab compiles and trains it): use fewer or "
+                "narrower hidden layers, e.g. 16, 16"
+            )
+        self.weights = weights
         self.loss = "binary_cross_entropy" if binary else "cross_entropy"
         self.optimizer = OPTIMIZERS[optimizer](self.model.parameters(), lr=float(lr))
         self.compiled = bool(data.get("compile", True))
@@ -273,6 +563,33 @@ class Trainer:
         # for the whole run: the page trains a chunk at a time, and compiling again
         # at every chunk would cost more than it saves.
         self._compiled_losses: list[tuple[Compiled, list[tuple[float, float]]]] = []
+
+    def build_step(self) -> bool:
+        """Trace and compile the next class's loss; True once every class is compiled.
+
+        The page calls this until it is done, one class per call, so a stop or a new
+        run asked for while a big network compiles waits for one class, not all.
+        """
+        if not self.compiled:
+            return True
+        labels = sorted(set(self.y))
+        if len(self._compiled_losses) < len(labels):
+            self._compile_class(labels[len(self._compiled_losses)])
+        return len(self._compiled_losses) == len(labels)
+
+    def _compile_class(self, label: int) -> None:
+        loss_fn = LOSSES[self.loss]
+        model, params = self.model, self.model.parameters()
+
+        def loss(x1: Value, x2: Value) -> Value:
+            return loss_fn(model([x1, x2]), label)
+
+        rows = [(x[0], x[1]) for x, t in zip(self.X, self.y) if t == label]
+        self._compiled_losses.append((jit(loss, params=params, names=("x1", "x2")), rows))
+
+    def boundary_resolution(self) -> int:
+        """The finest grid (16 to 60 cells a side) within ``BOUNDARY_BUDGET``."""
+        return max(16, min(60, math.isqrt(BOUNDARY_BUDGET // self.weights)))
 
     def run(self, epochs: int) -> str:
         """Train ``epochs`` more epochs (full batch); JSON with the new losses and accuracy."""
@@ -301,17 +618,8 @@ class Trainer:
 
     def _run_compiled(self, epochs: int) -> list[float]:
         """Full-batch epochs through ``jit``'s ``backward_batch``: fit's loop, compiled."""
-        if not self._compiled_losses:
-            loss_fn = LOSSES[self.loss]
-            model, params = self.model, self.model.parameters()
-            for label in sorted(set(self.y)):
-
-                def loss(x1: Value, x2: Value, label: int = label) -> Value:
-                    return loss_fn(model([x1, x2]), label)
-
-                rows = [(x[0], x[1]) for x, t in zip(self.X, self.y) if t == label]
-                compiled = jit(loss, params=params, names=("x1", "x2"))
-                self._compiled_losses.append((compiled, rows))
+        while not self.build_step():
+            pass
         scale = 1.0 / len(self.X)
         losses = []
         for _ in range(epochs):
@@ -361,12 +669,31 @@ class Trainer:
         )
 
     def network_dot(self) -> str:
-        """``draw_network`` of the model (dead ReLUs marked on the training data)."""
+        """``draw_network`` of the model (dead ReLUs marked on the training data), or ""
+        past ``NETWORK_DRAW_MAX_WEIGHTS`` (``network_note`` says why)."""
+        if self.weights > NETWORK_DRAW_MAX_WEIGHTS:
+            return ""
         return draw_network(
             self.model,
             inputs=self.X,
             title=f"{self.dataset}: {self.model!r} after {self.epochs} epochs",
         ).source
+
+    def network_note(self) -> str:
+        """What the network picture shows, in words (its text alternative), or why it is
+        not drawn."""
+        sizes = [2, *self.hidden, len(self.model.forward_floats([0.0, 0.0]))]
+        shape = " → ".join(map(str, sizes))
+        if self.weights > NETWORK_DRAW_MAX_WEIGHTS:
+            return (
+                f"The network {shape} ({self.weights:,} weights and biases) is not drawn: "
+                f"past {NETWORK_DRAW_MAX_WEIGHTS} weights one edge per weight is a tangle."
+            )
+        return (
+            f"The network {shape} ({self.activation}, {self.weights:,} weights and biases) "
+            f"after {self.epochs} epochs: one circle per neuron with its bias, one edge per "
+            "weight, its width the weight's size and its colour the sign of its gradient."
+        )
 
 
 def _choice(value: Any, allowed: Sequence[str] | dict[str, Any], what: str) -> str:

@@ -1,15 +1,25 @@
 // The playground's Web Worker: runs Pyodide (CPython on WebAssembly) with
-// autograd_lite's own source files, so training never freezes the page.
+// autograd_lite's own source files, so computing never freezes the page.
 //
 // Everything is loaded from this site (the folder this file is in): Pyodide
 // from ./pyodide/, the package from ./autograd_lite/ as listed in
-// ./manifest.json (each file checked against its SHA-256), the glue module
-// ./playground.py. Messages in and out are plain objects; the page's text goes
-// to Python as JSON and is parsed there by autograd_lite.expression (no eval).
+// ./manifest.json (each file checked against its SHA-256; subpackages are
+// listed by their path, "nn/layers.py", and their folders made here), the glue
+// module ./playground.py. Messages in and out are plain objects; the page's text
+// goes to Python as JSON and is parsed there by autograd_lite.expression (no eval).
+//
+// Every error reaches the page: a Python error as the message of the request that
+// raised it, anything else as {type: "worker-error"}; when Pyodide itself has failed
+// (a JavaScript stack overflow inside Python kills it for good) the message says
+// {fatal: true} and the page starts a new worker.
 
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 const base = new URL("./", import.meta.url);
+const started = performance.now();
+const timings = {}; // phase -> seconds since the worker started, for the page's figures
+const mark = (phase) => (timings[phase] = +((performance.now() - started) / 1000).toFixed(3));
+let pyodide = null;
 let glue = null;
 let trainer = null;
 let stopRequested = false;
@@ -19,7 +29,7 @@ function status(text) {
   postMessage({ type: "status", text });
 }
 
-async function fetchText(path) {
+async function fetchBytes(path) {
   const response = await fetch(new URL(path, base));
   if (!response.ok) throw new Error(`cannot load ${path}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
@@ -30,44 +40,81 @@ async function sha256(bytes) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function boot() {
-  const started = performance.now();
-  status("loading Python (Pyodide, about 13 MB)…");
-  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", base).href });
-  status("loading autograd_lite's source files…");
-  const manifest = JSON.parse(new TextDecoder().decode(await fetchText("manifest.json")));
-  pyodide.FS.mkdirTree("/playground/autograd_lite");
+// The package's files, fetched and checked while Pyodide loads (they do not need it):
+// [path in Pyodide's file system, bytes], the glue module last.
+async function packageFiles() {
+  const manifest = JSON.parse(new TextDecoder().decode(await fetchBytes("manifest.json")));
+  const wanted = [
+    ...manifest.package.map((file) => ({ ...file, url: `autograd_lite/${file.name}` })),
+    { ...manifest.glue, url: manifest.glue.name },
+  ];
   const files = await Promise.all(
-    manifest.package.map(async (file) => [file, await fetchText(`autograd_lite/${file.name}`)]),
+    wanted.map(async (file) => {
+      const bytes = await fetchBytes(file.url);
+      if ((await sha256(bytes)) !== file.sha256) {
+        throw new Error(`${file.url} does not match manifest.json: rebuild the site`);
+      }
+      return [`/playground/${file.url}`, bytes];
+    }),
   );
-  for (const [file, bytes] of files) {
-    if ((await sha256(bytes)) !== file.sha256) {
-      throw new Error(`autograd_lite/${file.name} does not match manifest.json: rebuild the site`);
-    }
-    pyodide.FS.writeFile(`/playground/autograd_lite/${file.name}`, bytes);
+  mark("package fetched");
+  return { manifest, files };
+}
+
+async function boot() {
+  status("loading Python (Pyodide, about 13 MB)…");
+  const sources = packageFiles();
+  sources.catch(() => {}); // reported below, once Pyodide is up or has failed
+  pyodide = await loadPyodide({ indexURL: new URL("pyodide/", base).href });
+  mark("pyodide loaded");
+  status("loading autograd_lite's source files…");
+  const { manifest, files } = await sources;
+  for (const [path, bytes] of files) {
+    pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    pyodide.FS.writeFile(path, bytes);
   }
-  pyodide.FS.writeFile("/playground/playground.py", await fetchText("playground.py"));
-  status(`importing autograd_lite (${files.length} files)…`);
+  status(`importing autograd_lite (${files.length - 1} files)…`);
   pyodide.runPython("import sys; sys.path.insert(0, '/playground')");
   glue = pyodide.pyimport("playground");
+  mark("imported");
   const versions = {
     ...manifest.versions,
     python: pyodide.runPython("import sys; sys.version.split()[0]"),
     autograd_lite: pyodide.runPython("import autograd_lite; autograd_lite.__version__"),
   };
-  return { seconds: (performance.now() - started) / 1000, versions };
+  return { seconds: (performance.now() - started) / 1000, versions, timings };
 }
 
 const booted = boot();
 booted.then(
   (info) => postMessage({ type: "ready", ...info }),
-  (error) => postMessage({ type: "failed", error: String(error && error.message ? error.message : error) }),
+  (error) => postMessage({ type: "failed", error: messageOf(error), fatal: !alive() }),
 );
+
+function messageOf(error) {
+  return String(error && error.message ? error.message : error);
+}
 
 // The last line of a Python traceback, e.g. "ValueError: unknown dataset 'x'; ...".
 function pythonMessage(error) {
-  const lines = String(error && error.message ? error.message : error).trim().split("\n");
+  const lines = messageOf(error).trim().split("\n");
   return lines[lines.length - 1];
+}
+
+// Whether Pyodide can still run Python (after a fatal error every call throws).
+function alive() {
+  if (!pyodide) return false;
+  try {
+    pyodide.runPython("0");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A failure outside Python's own exceptions: said to the page, with whether it was fatal.
+function report(context, error) {
+  postMessage({ type: "worker-error", context, error: messageOf(error), fatal: !alive() });
 }
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -79,32 +126,48 @@ async function train(config) {
   try {
     next = glue.Trainer(JSON.stringify(config));
   } catch (error) {
-    postMessage({ type: "train-error", error: pythonMessage(error) });
+    postMessage({ type: "train-error", error: pythonMessage(error), fatal: !alive() });
     return;
   }
   if (trainer) trainer.destroy();
   trainer = next;
   const total = config.epochs;
+  const resolution = trainer.boundary_resolution();
   let snapshotCost = 0;
   const snapshot = () => {
-    const started = performance.now();
+    const begun = performance.now();
     const pictures = {
-      boundary: JSON.parse(trainer.boundary(60)),
+      boundary: JSON.parse(trainer.boundary(resolution)),
       network: trainer.network_dot(),
+      network_note: trainer.network_note(),
+      picture_epoch: trainer.epochs,
     };
-    snapshotCost = performance.now() - started;
+    snapshotCost = performance.now() - begun;
     return pictures;
   };
-  postMessage({ type: "progress", epoch: 0, loss: [], compiled: trainer.compiled, ...snapshot() });
+  try {
+    // One class compiled per call, with a look at the message queue between them.
+    postMessage({ type: "building", weights: trainer.weights, compiled: trainer.compiled });
+    while (!trainer.build_step()) {
+      await pause();
+      if (stopRequested || run !== trainingRun) break;
+    }
+    if (!stopRequested && run === trainingRun) {
+      postMessage({ type: "progress", epoch: 0, loss: [], compiled: trainer.compiled, ...snapshot() });
+    }
+  } catch (error) {
+    postMessage({ type: "train-error", error: pythonMessage(error), fatal: !alive() });
+    return;
+  }
   let chunk = 1;
   let lastDrawn = performance.now();
   let result = null;
   try {
     while (!stopRequested && run === trainingRun && trainer.epochs < total) {
       const epochs = Math.min(chunk, total - trainer.epochs);
-      const started = performance.now();
+      const begun = performance.now();
       result = JSON.parse(trainer.run(epochs));
-      const elapsed = performance.now() - started;
+      const elapsed = performance.now() - begun;
       // About 100 ms of training between looks at the message queue (the stop button).
       chunk = Math.max(1, Math.min(500, Math.round((epochs * 100) / Math.max(elapsed, 1))));
       const done = trainer.epochs >= total;
@@ -114,19 +177,19 @@ async function train(config) {
       postMessage({ type: "progress", ...result, ...(draw ? snapshot() : {}) });
       await pause(); // lets a "stop" message in
     }
+    if (run !== trainingRun) return;
+    postMessage({
+      type: "trained",
+      stopped: stopRequested && trainer.epochs < total,
+      epoch: trainer.epochs,
+      accuracy: trainer.accuracy(),
+      seconds: trainer.seconds,
+      compiled: trainer.compiled,
+      ...snapshot(),
+    });
   } catch (error) {
-    postMessage({ type: "train-error", error: pythonMessage(error) });
-    return;
+    postMessage({ type: "train-error", error: pythonMessage(error), fatal: !alive() });
   }
-  if (run !== trainingRun) return;
-  postMessage({
-    type: "trained",
-    stopped: stopRequested && trainer.epochs < total,
-    epoch: trainer.epochs,
-    seconds: trainer.seconds,
-    compiled: trainer.compiled,
-    ...snapshot(),
-  });
 }
 
 onmessage = async (event) => {
@@ -140,10 +203,36 @@ onmessage = async (event) => {
   } catch {
     return; // "failed" was posted already
   }
-  if (message.type === "analyze") {
-    const request = JSON.stringify({ expression: message.expression, values: message.values });
-    postMessage({ type: "analysis", id: message.id, answer: JSON.parse(glue.analyze(request)) });
-  } else if (message.type === "train") {
-    await train(message.config);
+  try {
+    if (message.type === "analyze") {
+      const request = JSON.stringify({
+        expression: message.expression,
+        values: message.values,
+        radius: message.radius ?? null,
+      });
+      let answer;
+      try {
+        answer = JSON.parse(glue.analyze(request));
+      } catch (error) {
+        // analyze answers every expression error itself: this is a bug or a crash.
+        const fatal = !alive();
+        answer = { ok: false, kind: "internal", error: pythonMessage(error), pointer: "", fatal };
+      }
+      postMessage({ type: "analysis", id: message.id, answer });
+    } else if (message.type === "step") {
+      let answer;
+      try {
+        answer = JSON.parse(glue.step(message.k));
+      } catch (error) {
+        answer = { ok: false, error: pythonMessage(error), fatal: !alive() };
+      }
+      postMessage({ type: "step", id: message.id, k: message.k, answer });
+    } else if (message.type === "train") {
+      await train(message.config);
+    } else {
+      report("message", new Error(`unknown message type ${JSON.stringify(message.type)}`));
+    }
+  } catch (error) {
+    report(message.type, error);
   }
 };

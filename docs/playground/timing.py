@@ -1,0 +1,85 @@
+"""Time the playground to its first answer, cold and warm: ``python docs/playground/timing.py``.
+
+Builds the playground into a temporary site, serves it on 127.0.0.1 and opens
+``app.html`` in headless Chromium twice with one profile: the first load is cold
+(an empty cache), the second warm (what a returning visitor gets). For each it
+prints the seconds from the request to "ready" and to the first answer on the
+page, and the worker's own phases when the page reports them
+(``window.playgroundTimings``). A benchmark figure, printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import importlib.util
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.chromium import chromium  # noqa: E402
+
+
+def _build(site: Path) -> None:
+    spec = importlib.util.spec_from_file_location("playground_build", HERE / "build.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.build(site)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _first_answer(driver: Any, url: str) -> dict[str, Any]:
+    driver.get(url)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        shown = driver.execute_script(
+            # (a page without playgroundFirstAnswerSeconds: the time it was seen, to 50 ms)
+            "return window.playgroundLast && {ready: window.playgroundLoadSeconds,"
+            " answer: window.playgroundFirstAnswerSeconds ?? performance.now() / 1000,"
+            " phases: window.playgroundTimings || null}"
+        )
+        if shown:
+            return dict(shown)
+        time.sleep(0.05)
+    raise RuntimeError("the playground gave no answer in 300 s")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder)
+        _build(site)
+        handler = functools.partial(_Quiet, directory=str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/playground/app.html"
+        try:
+            with chromium("1280,1000") as driver:
+                for visit in ("cold", "warm"):
+                    times = _first_answer(driver, url)
+                    print(
+                        f"{visit}: ready {times['ready']:.2f} s, first answer "
+                        f"{times['answer']:.2f} s; phases {times['phases']}"
+                    )
+                    with contextlib.suppress(Exception):
+                        driver.get("about:blank")
+        finally:
+            server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
