@@ -1,26 +1,16 @@
 """Forward mode beside reverse, on the same local derivatives: tangents, duals, Jacobians.
 
-Reverse mode (``autodiff.py``) starts from one output and carries d(output)/d(node)
-back to every input: one sweep per *output*. Forward mode starts from one input
-direction and carries d(node)/d(input) forward to every output: one sweep per
-*input*. Both multiply the same numbers, the local derivative on each edge, so
-this module reads nothing but the op table's rows and what ``Value`` already
-stores:
-
-- ``push_tangents``: a tangent pushed forward through a *recorded* graph along
-  the stored ``local_grads`` (the numbers ``backward()`` uses), counting its
-  multiply-adds, one per edge visited.
-- ``Dual``: forward mode while computing. A dual number carries its value and
-  its tangent together and keeps no graph; each operation is built from an op
-  row's forward and local-derivative rule, as ``Value``'s are.
-- The functional API, named after JAX's: ``jvp``, ``vjp``, ``linearize``,
-  ``jacobian`` (with ``jacfwd`` and ``jacrev``), ``hessian``; and
-  ``graph_jacobian`` for a graph already built (a model's loss and its
-  parameters). A ``Jacobian`` says how many sweeps it took, why, and how many
-  multiply-adds they did.
-
-Reverse sweeps are ``autodiff.backpropagate`` itself (the package's one gradient
-accumulation); this module only seeds and reads them.
+Reverse mode (``autodiff.py``) carries d(output)/d(node) from one output back to
+every input: one sweep per *output*. Forward mode carries d(node)/d(input) from
+one input direction to every output: one sweep per *input*. Both multiply the
+same numbers, the local derivative on each edge, so this module reads only the
+op table's rows and what ``Value`` stores: ``push_tangents`` pushes tangents
+through a recorded graph along the stored ``local_grads``, counting one
+multiply-add per edge; ``Dual`` computes value and tangent together from the
+op rows and keeps no graph; ``jvp``, ``vjp``, ``linearize``, ``jacobian``
+(``jacfwd``, ``jacrev``), ``graph_jacobian`` and ``hessian`` follow JAX's names
+and report their sweeps and cost. Reverse sweeps are ``autodiff.backpropagate``
+itself (the package's one gradient accumulation); this module seeds and reads them.
 """
 
 from __future__ import annotations
@@ -101,44 +91,54 @@ def _as_sequence(items: Any, where: str, hint: str) -> tuple[Any, ...]:
     return tuple(items)
 
 
+def _numbers(given: Any, n: int, where: str, what: str, per: str) -> tuple[float, ...]:
+    """``given`` as ``n`` finite floats (one ``what`` per ``per``), or a clear error."""
+    example = tuple([1.0] + [0.0] * (n - 1))
+    items = _as_sequence(given, where, f"one {what} per {per}, e.g. {example}")
+    if len(items) != n:
+        raise ValueError(
+            f"{where}: {n} {per}(s) but {len(items)} {what}(s); pass one {what} per {per} "
+            f"(the direction to move each), e.g. {example}"
+        )
+    return tuple(_real(v, f"{where}[{k}]", f"a {what}") for k, v in enumerate(items))
+
+
 def _outputs_of(out: Any, kind: type, fn_name: str) -> tuple[tuple[Any, ...], bool]:
-    """(outputs as a tuple, whether f returned a single one); each output must be ``kind``."""
-    single = isinstance(out, kind)
-    outputs = (out,) if single else out
-    if not single and not isinstance(out, (list, tuple)):
-        outputs = (out,)
+    """(f's outputs as a tuple, whether it returned a single one); each must be a ``kind``."""
+    single = not isinstance(out, (list, tuple))
+    outputs = (out,) if single else tuple(out)
     if not outputs:
         raise TypeError(
-            f"{fn_name}: f returned an empty {type(out).__name__}; return at least "
-            f"one {kind.__name__}"
+            f"{fn_name}: f returned an empty {type(out).__name__}; return a {kind.__name__}"
         )
     for k, item in enumerate(outputs):
-        if not isinstance(item, kind):
-            where = "f returned" if single or outputs is not out else f"f's output {k} is"
-            raise TypeError(
-                f"{fn_name}: {where} {type(item).__name__} ({item!r}), not a "
-                f"{kind.__name__}. {_non_value_hint(item, kind)}"
+        if isinstance(item, kind):
+            continue
+        if isinstance(item, numbers.Real) and not isinstance(item, bool):
+            hint = (
+                "A plain number carries no derivative, so its derivative would silently be 0: "
+                "compute with the arguments' own operators and methods (x * y, x.sin(), never "
+                f"math.sin(x.data)); if the output really is a constant, return {kind.__name__}"
+                "(constant) or c + 0 * x"
             )
-    return tuple(outputs), single
+        elif kind is Dual and isinstance(item, Value):
+            hint = _MIXED
+        elif isinstance(item, (list, tuple)):
+            hint = "Return a Value or a flat sequence of Values (this engine is scalar)"
+        else:
+            hint = f"Return a {kind.__name__} or a sequence of them"
+        where = "f returned" if single else f"f's output {k} is"
+        raise TypeError(
+            f"{fn_name}: {where} {type(item).__name__} ({item!r}), not a {kind.__name__}. {hint}"
+        )
+    return outputs, single
 
 
-def _non_value_hint(item: Any, kind: type) -> str:
-    if isinstance(item, numbers.Real) and not isinstance(item, bool):
-        return (
-            "A plain number carries no derivative, so its derivative would silently be 0: "
-            "compute with the arguments' own operators and methods (x * y, x.sin(), never "
-            f"math.sin(x.data)); if the output really is a constant, return {kind.__name__}"
-            "(constant) or c + 0 * x"
-        )
-    if kind is Dual and isinstance(item, Value):
-        return (
-            "jvp runs f on Duals (value and tangent together, no graph); a Value made inside "
-            "f (Value(...), a model's parameters) cannot join them: use linearize or "
-            "push_tangents, which differentiate a recorded graph"
-        )
-    if isinstance(item, (list, tuple)):
-        return "Return a Value or a flat sequence of Values (this engine is scalar)"
-    return f"Return a {kind.__name__} or a sequence of them"
+_MIXED = (
+    "jvp runs f on Duals (value and tangent together, no graph); a Value made inside f "
+    "(Value(...), a model's parameters) cannot join them: use linearize or push_tangents, "
+    "which differentiate a recorded graph"
+)
 
 
 def _graph_order(outputs: Sequence[Value]) -> list[Value]:
@@ -153,6 +153,17 @@ def _graph_order(outputs: Sequence[Value]) -> list[Value]:
                 seen.add(node)
                 order.append(node)
     return order
+
+
+def _leaf(node: Any, where: str) -> Value:
+    """``node`` when it is a leaf Value (an input), else a clear error."""
+    if not isinstance(node, Value):
+        raise TypeError(f"{where} is {type(node).__name__} ({node!r}), not a Value: use leaf "
+                        "Values, e.g. {x: 1.0}")  # fmt: skip
+    if node.parents:
+        raise ValueError(f"{where} ({_describe(node)}) has parents; use leaves (the inputs): a "
+                         "tangent flows into an inner node from its parents")  # fmt: skip
+    return node
 
 
 def _describe(node: Value) -> str:
@@ -218,44 +229,21 @@ def push_tangents(
         >>> round(sweep.tangents[0], 6), sweep.multiply_adds
         (2.583853, 5)
     """
-    outs = _value_outputs(outputs, "push_tangents(outputs, ...)")
+    outs, _ = _outputs_of(outputs, Value, "push_tangents")
     if not isinstance(seeds, Mapping):
         raise TypeError(
             f"push_tangents(..., seeds={seeds!r}): seeds must be a dict from leaf to tangent, "
             "e.g. {x: 1.0}"
         )
-    start: dict[Value, float] = {}
-    for leaf, tangent in seeds.items():
-        if not isinstance(leaf, Value):
-            raise TypeError(
-                f"push_tangents: a seed's key is {type(leaf).__name__} ({leaf!r}); seeds map "
-                "leaf Values to tangents, e.g. {x: 1.0}"
-            )
-        if leaf.parents:
-            raise ValueError(
-                f"push_tangents: {_describe(leaf)} has parents; seed leaves only (the inputs). "
-                "A tangent flows into an inner node from its parents"
-            )
-        start[leaf] = _real(tangent, f"push_tangents: the seed of {_describe(leaf)}")
+    start = {
+        _leaf(leaf, "push_tangents: a seed's key"): _real(
+            tangent, f"push_tangents: the seed of {_describe(leaf)}"
+        )
+        for leaf, tangent in seeds.items()
+    }
     with graph_building():
         order = _graph_order(outs)
         return _sweep(order, outs, start, record)
-
-
-def _value_outputs(outputs: Any, where: str) -> tuple[Value, ...]:
-    if isinstance(outputs, Value):
-        return (outputs,)
-    if isinstance(outputs, (list, tuple)) and outputs:
-        for k, out in enumerate(outputs):
-            if not isinstance(out, Value):
-                raise TypeError(
-                    f"{where}: output {k} is {type(out).__name__} ({out!r}), not a Value"
-                )
-        return tuple(outputs)
-    raise TypeError(
-        f"{where} is {type(outputs).__name__} ({outputs!r}): pass a Value or a "
-        "non-empty sequence of Values"
-    )
 
 
 def _sweep(
@@ -347,10 +335,7 @@ def _lift_dual(other: Any, op: Op) -> Dual:
         return other
     if isinstance(other, Value):
         raise TypeError(
-            f"{op.describe('Dual', 'Value')}: a Value cannot join a Dual computation. jvp runs f "
-            "on Duals (value and tangent together, no graph); a Value made inside f "
-            "(Value(...), a model's parameters) belongs to a recorded graph: use linearize or "
-            "push_tangents for those"
+            f"{op.describe('Dual', 'Value')}: a Value cannot join a Dual computation. {_MIXED}"
         )
     return Dual(_real(other, f"the operand of {op.describe('Dual', 'y')}", "an operand"), 0.0)
 
@@ -510,20 +495,10 @@ def jvp(
         >>> round(out, 6), round(tangent, 6)
         (6.909297, 2.583853)
     """
-    primal_tuple = _as_sequence(
-        primals, "jvp(f, primals, ...): primals", "jvp(f, (2.0, 3.0), (1.0, 0.0))"
+    points = _primals(
+        _as_sequence(primals, "jvp: primals", "jvp(f, (2.0, 3.0), (1.0, 0.0))"), "jvp"
     )
-    tangent_tuple = _as_sequence(
-        tangents, "jvp(f, ..., tangents): tangents", "one tangent per primal, e.g. (1.0, 0.0)"
-    )
-    points = _primals(primal_tuple, "jvp")
-    if len(tangent_tuple) != len(points):
-        raise ValueError(
-            f"jvp: {len(points)} primal(s) but {len(tangent_tuple)} tangent(s); pass one tangent "
-            f"per primal (the direction to move each input), e.g. "
-            f"{tuple([1.0] + [0.0] * (len(points) - 1))}"
-        )
-    directions = [_real(t, f"jvp: tangents[{k}]") for k, t in enumerate(tangent_tuple)]
+    directions = _numbers(tangents, len(points), "jvp: tangents", "tangent", "primal")
     duals = [Dual(p, t) for p, t in zip(points, directions)]
     outputs, single = _outputs_of(f(*duals), Dual, "jvp")
     if single:
@@ -561,14 +536,8 @@ def linearize(f: Callable[..., Any], *primals: float) -> tuple[Any, Callable[...
         order = _graph_order(outputs)
 
     def f_jvp(*tangents: float) -> Any:
-        if len(tangents) != len(inputs):
-            raise ValueError(
-                f"linearize's f_jvp: f has {len(inputs)} input(s) but {len(tangents)} "
-                "tangent(s) were given; pass one tangent per input, f_jvp(1.0, 0.0, ...)"
-            )
-        seeds = {
-            x: _real(t, f"f_jvp: tangents[{k}]") for k, (x, t) in enumerate(zip(inputs, tangents))
-        }
+        given = _numbers(tangents, len(inputs), "f_jvp: tangents", "tangent", "input")
+        seeds = dict(zip(inputs, given))
         with graph_building():
             result = _sweep(order, outputs, seeds).tangents
         return result[0] if single else result
@@ -600,21 +569,11 @@ def vjp(f: Callable[..., Any], *primals: float) -> tuple[Any, Callable[[Any], tu
     def vjp_fn(cotangent: Any) -> tuple[float, ...]:
         if single:
             cotangents: tuple[float, ...] = (
-                _real(cotangent, "vjp_fn(cotangent): the cotangent", "a cotangent"),
+                _real(cotangent, "vjp_fn: the cotangent", "a cotangent"),
             )
         else:
-            given = _as_sequence(
-                cotangent,
-                "vjp_fn(cotangent): the cotangent",
-                f"f has {len(outputs)} outputs: one number per output",
-            )
-            if len(given) != len(outputs):
-                raise ValueError(
-                    f"vjp_fn: f has {len(outputs)} outputs but the cotangent has {len(given)} "
-                    "entries; pass one number per output"
-                )
-            cotangents = tuple(
-                _real(c, f"vjp_fn: cotangent[{k}]", "a cotangent") for k, c in enumerate(given)
+            cotangents = _numbers(
+                cotangent, len(outputs), "vjp_fn: cotangent", "cotangent", "output"
             )
         rows, _ = _reverse_sweeps(outputs, inputs, cotangents, count=False)
         return tuple(sum(row[k] for row in rows) for k in range(len(inputs)))
@@ -752,15 +711,7 @@ def graph_jacobian(
             "list of leaf Values"
         )
     for k, x in enumerate(inputs):
-        if not isinstance(x, Value):
-            raise TypeError(
-                f"graph_jacobian: inputs[{k}] is {type(x).__name__} ({x!r}), not a Value"
-            )
-        if x.parents:
-            raise ValueError(
-                f"graph_jacobian: inputs[{k}] ({_describe(x)}) has parents; "
-                "differentiate with respect to leaves (the inputs)"
-            )
+        _leaf(x, f"graph_jacobian: inputs[{k}]")
     with graph_building():
         recorded = [o for o in outputs if isinstance(o, Value)]
         order = _graph_order(recorded) if recorded else []
