@@ -55,6 +55,22 @@ RUNTIME = (
 )
 
 
+#: MathJax 2 for the notebook pages' formulas (nbconvert's template speaks MathJax 2's
+#: API), copied to ``SITE/mathjax/``: the loader, the one configuration the pages ask for
+#: (``TeX-AMS_CHTML-full`` and ``Safe``), and what that configuration loads.
+MATHJAX = (
+    "MathJax.js",
+    "config/TeX-AMS_CHTML-full.js",
+    "config/Safe.js",
+    "extensions",
+    "jax/input/TeX",
+    "jax/output/CommonHTML",
+    "jax/element",
+    "fonts/HTML-CSS/TeX/woff",
+    "localization/en",
+)
+
+
 class BuildError(RuntimeError):
     """Something the playground needs is missing; the message says how to get it."""
 
@@ -83,20 +99,41 @@ def _pinned(package: str) -> str:
     return str(pins[package])
 
 
+def _check_installed(package: str) -> None:
+    if not (NODE_MODULES / package / "package.json").is_file():
+        raise BuildError(
+            f"{NODE_MODULES / package} is missing: run `npm ci` in {ROOT} "
+            "(it installs the pinned Pyodide, viz-js and MathJax from package-lock.json)"
+        )
+    installed, pinned = _version(package), _pinned(package)
+    if installed != pinned:
+        raise BuildError(
+            f"node_modules has {package} {installed}, package.json pins {pinned}: run `npm ci`"
+        )
+
+
+def build_mathjax(site: str | Path) -> Path:
+    """Copy the pinned MathJax into ``site/mathjax`` (the notebook pages load it from
+    there, ``custom_mathjax_url`` in mkdocs.yml, so formulas render offline); return it."""
+    _check_installed("mathjax")
+    target = Path(site) / "mathjax"
+    if target.exists():
+        shutil.rmtree(target)
+    for name in MATHJAX:
+        source = NODE_MODULES / "mathjax" / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target / name)
+    return target
+
+
 def build(site: str | Path) -> Path:
     """Write the playground into ``site/playground``; return that folder."""
     target = Path(site) / "playground"
     for package, _, _ in RUNTIME:
-        if not (NODE_MODULES / package / "package.json").is_file():
-            raise BuildError(
-                f"{NODE_MODULES / package} is missing: run `npm ci` in {ROOT} "
-                "(it installs the pinned Pyodide and viz-js from package-lock.json)"
-            )
-        installed, pinned = _version(package), _pinned(package)
-        if installed != pinned:
-            raise BuildError(
-                f"node_modules has {package} {installed}, package.json pins {pinned}: run `npm ci`"
-            )
+        _check_installed(package)
     target.mkdir(parents=True, exist_ok=True)
     for name in PAGE_FILES:
         shutil.copyfile(HERE / name, target / name)
@@ -126,8 +163,9 @@ def build(site: str | Path) -> Path:
 
 
 def on_post_build(config: Any, **kwargs: Any) -> None:
-    """MkDocs hook: add the playground to the site that ``mkdocs build`` just wrote."""
+    """MkDocs hook: add the playground and MathJax to the site ``mkdocs build`` just wrote."""
     build(config["site_dir"])
+    build_mathjax(config["site_dir"])
 
 
 def main(argv: list[str]) -> int:
