@@ -4,9 +4,16 @@ The package's modules change (modules are split, new ones are added), and so do 
 notebooks, so nothing here names them: at build time every public module of
 ``autograd_lite`` gets a page ``api/<module>.md`` rendered by mkdocstrings, the
 names re-exported from ``autograd_lite.__all__`` get ``api/index.md``, and every
-``notebooks/NN_*.ipynb`` is put in the navigation under "The notebooks". A module
-that fails to import, or a docstring that fails to render, fails ``mkdocs build
---strict``.
+``notebooks/NN_*.ipynb`` is put in the navigation under "The notebooks". Modules are
+found by walking the package tree (``pkgutil.walk_packages``), so a subpackage's
+modules (``autograd_lite.nn.layers``) get pages too; a name with a part that starts
+with ``_`` is private and gets none. A module that fails to import, or a docstring
+that fails to render, fails ``mkdocs build --strict``.
+
+``Value``'s operators and math methods are built from op-table rows at import time
+(``exp = _unary_method(OPS["exp"], ...)``), which mkdocstrings, reading the source,
+does not see as methods; the page of the module that defines ``Value`` gets a table
+of them, one line per row with its local derivatives, made from the table itself.
 """
 
 from __future__ import annotations
@@ -80,7 +87,63 @@ def index_page() -> str:
 
 
 def module_page(module: str) -> str:
-    return f"# `{module}`\n\n::: {module}\n    options:\n      show_root_heading: false\n"
+    page = f"# `{module}`\n\n::: {module}\n    options:\n      show_root_heading: false\n"
+    value = getattr(importlib.import_module(PACKAGE), "Value", None)
+    if value is not None and value.__module__ == module:
+        page += "\n" + op_methods_section(value)
+    return page
+
+
+def op_methods(value_class: type) -> dict[str, list[str]]:
+    """{op row name: the names of the ``value_class`` attributes built from that row}."""
+    ops = importlib.import_module(f"{PACKAGE}.ops").OPS
+    built: dict[str, list[str]] = {name: [] for name in ops}
+    for attribute, obj in vars(value_class).items():
+        row = getattr(obj, "__name__", None)
+        if callable(obj) and row in ops and (row == attribute or attribute.startswith("_")):
+            built[row].append(attribute)
+    return built
+
+
+def _spelling(attribute: str, written: str) -> str:
+    dunder = {
+        "__add__": "x + y", "__radd__": "2 + x", "__sub__": "x - y", "__rsub__": "2 - x",
+        "__mul__": "x * y", "__rmul__": "2 * x", "__truediv__": "x / y",
+        "__rtruediv__": "2 / x", "__neg__": "-x", "__abs__": "abs(x)",
+    }  # fmt: skip
+    if attribute in dunder:
+        return f"`{dunder[attribute]}` (`{attribute}`)"
+    if attribute.startswith("_"):
+        return f"`{written}` (both Values, through `__pow__`)"
+    return f"`x.{attribute}()`"
+
+
+def op_methods_section(value_class: type) -> str:
+    """The Markdown table of the operators and methods built from op-table rows."""
+    ops = importlib.import_module(f"{PACKAGE}.ops").OPS
+    lines = [
+        "## Operators and methods from the op table",
+        "",
+        "Each of these is one row of `autograd_lite.ops.OPS`: the method is built from the "
+        "row at import time, and drawings and ledgers show the row's formula for each "
+        "local derivative. `x ** c` (a number) and `c ** x` are rows too, reached through "
+        "`__pow__` and `__rpow__`.",
+        "",
+        "| written | op row | computes | local derivative | defined for |",
+        "|---|---|---|---|---|",
+    ]
+    letters = ("x", "y")
+    for row, attributes in op_methods(value_class).items():
+        op = ops[row]
+        spelled = ", ".join(_spelling(a, op.describe()) for a in attributes)
+        spelled = spelled or f"`{op.describe()}`"
+        parents = letters[: op.arity]
+        derivatives = "; ".join(
+            f"∂/∂{parent} = `{formula}`" for parent, formula in zip(parents, op.formulas)
+        )
+        cells = (spelled, f"`{row}`", f"`{op.describe()}`", derivatives, op.domain or "everywhere")
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def notebook_title(path: Path) -> str:
