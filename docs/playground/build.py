@@ -5,6 +5,9 @@ The page (``app.html``, its JavaScript, its Web Worker and the Python glue
 
 - ``pyodide/``: CPython on WebAssembly, from ``node_modules/pyodide`` (``npm ci``);
 - ``viz/``: Graphviz on WebAssembly, from ``node_modules/@viz-js/viz``;
+- ``snapshot.bin.gz``: Python with the package imported, as a Pyodide memory
+  snapshot made by ``snapshot.mjs`` in Node, which the page restores instead of
+  starting Python (most of a first visit's wait);
 - ``autograd_lite/``: the package's own ``.py`` files, the ones the wheel ships,
   subpackages included (``nn/layers.py``), listed by their path inside the package
   with their SHA-256 in ``manifest.json`` so the page loads exactly these.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -159,7 +163,39 @@ def build(site: str | Path) -> Path:
         "versions": {package: _version(package) for package, _, _ in RUNTIME},
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    snapshot = make_snapshot(target)
+    if snapshot is not None:
+        digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()
+        manifest["snapshot"] = {"name": snapshot.name, "sha256": digest}
+        text = json.dumps(manifest, indent=1) + "\n"
+        (target / "manifest.json").write_text(text, encoding="utf-8")
     return target
+
+
+def make_snapshot(target: Path) -> Path | None:
+    """Python with the package imported, as a Pyodide memory snapshot (``snapshot.mjs``,
+    run by Node): the page restores it instead of starting Python and importing the
+    package. None without Node (the page then starts Python afresh, slower)."""
+    node = shutil.which("node")
+    stale = target / "snapshot.bin.gz"
+    stale.unlink(missing_ok=True)
+    if node is None:
+        print("build.py: no node: the playground starts Python afresh on each first visit")
+        return None
+    shutil.copyfile(HERE / "snapshot.mjs", target / "snapshot.mjs")
+    try:
+        subprocess.run(
+            [node, str(target / "snapshot.mjs"), str(target)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    except subprocess.CalledProcessError as error:
+        raise BuildError(f"snapshot.mjs failed: {error.stderr.strip()[-2000:]}") from None
+    finally:
+        (target / "snapshot.mjs").unlink()
+    return stale
 
 
 def on_post_build(config: Any, **kwargs: Any) -> None:

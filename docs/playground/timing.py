@@ -1,5 +1,8 @@
 """Time the playground to its first answer, cold and warm: ``python docs/playground/timing.py``.
 
+``--before COMMIT`` times that commit's page files too, in the same run (same machine,
+same load), served beside this one: the figures for a before/after comparison.
+
 Builds the playground into a temporary site, serves it on 127.0.0.1 and opens
 ``app.html`` in headless Chromium twice with one profile: the first load is cold
 (an empty cache), the second warm (what a returning visitor gets). For each it
@@ -10,10 +13,13 @@ page, and the worker's own phases when the page reports them
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import http.server
 import importlib.util
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -58,28 +64,56 @@ def _first_answer(driver: Any, url: str) -> dict[str, Any]:
     raise RuntimeError("the playground gave no answer in 300 s")
 
 
-def main() -> int:
+#: The page files an older commit's playground had (its build.py is not run: the
+#: package files and runtimes come from this build).
+OLD_PAGE_FILES = ("app.html", "playground.css", "playground.js", "worker.js", "playground.py")
+
+
+def _old_page(site: Path, commit: str) -> None:
+    """``site/before/``: this build's runtimes and package with ``commit``'s page files."""
+    shutil.copytree(site / "playground", site / "before")
+    for name in OLD_PAGE_FILES:
+        text = subprocess.run(
+            ["git", "show", f"{commit}:docs/playground/{name}"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
+        (site / "before" / name).write_bytes(text)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--before", metavar="COMMIT", help="also time this commit's page")
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder)
         _build(site)
+        pages = [("now", "playground")]
+        if args.before:
+            _old_page(site, args.before)
+            pages.insert(0, (f"before ({args.before})", "before"))
         handler = functools.partial(_Quiet, directory=str(site))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}/playground/app.html"
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
         try:
-            with chromium("1280,1000") as driver:
-                for visit in ("cold", "warm"):
-                    times = _first_answer(driver, url)
-                    print(
-                        f"{visit}: ready {times['ready']:.2f} s, first answer "
-                        f"{times['answer']:.2f} s; phases {times['phases']}"
-                    )
-                    with contextlib.suppress(Exception):
-                        driver.get("about:blank")
+            for name, folder_name in pages:
+                # A fresh profile per page: its first visit is cold, its second warm.
+                with chromium("1280,1000") as driver:
+                    for visit in ("cold", "warm"):
+                        times = _first_answer(driver, f"{origin}/{folder_name}/app.html")
+                        print(
+                            f"{name}, {visit}: ready {times['ready']:.2f} s, first answer "
+                            f"{times['answer']:.2f} s; phases {times['phases']}",
+                            flush=True,
+                        )
+                        with contextlib.suppress(Exception):
+                            driver.get("about:blank")
         finally:
             server.shutdown()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

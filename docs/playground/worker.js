@@ -42,8 +42,7 @@ async function sha256(bytes) {
 
 // The package's files, fetched and checked while Pyodide loads (they do not need it):
 // [path in Pyodide's file system, bytes], the glue module last.
-async function packageFiles() {
-  const manifest = JSON.parse(new TextDecoder().decode(await fetchBytes("manifest.json")));
+async function packageFiles(manifest) {
   const wanted = [
     ...manifest.package.map((file) => ({ ...file, url: `autograd_lite/${file.name}` })),
     { ...manifest.glue, url: manifest.glue.name },
@@ -58,24 +57,100 @@ async function packageFiles() {
     }),
   );
   mark("package fetched");
-  return { manifest, files };
+  return files;
 }
 
-async function boot() {
-  status("loading Python (Pyodide, about 13 MB)…");
-  const sources = packageFiles();
-  sources.catch(() => {}); // reported below, once Pyodide is up or has failed
-  pyodide = await loadPyodide({ indexURL: new URL("pyodide/", base).href });
-  mark("pyodide loaded");
-  status("loading autograd_lite's source files…");
-  const { manifest, files } = await sources;
+// Cache across visits: after the first visit, a memory snapshot of Python with the
+// package imported is kept in the browser's Cache Storage, keyed by the SHA-256 of
+// manifest.json (which lists every file's SHA-256) and the Pyodide version, so a later
+// visit restores it instead of starting Python and importing the package again. A
+// snapshot of other files is never used: a changed file changes the manifest.
+const SNAPSHOTS = "autograd-lite-playground-snapshots";
+
+async function cachedSnapshot(key) {
+  try {
+    const cache = await caches.open(SNAPSHOTS);
+    const found = await cache.match(key);
+    return found ? new Uint8Array(await found.arrayBuffer()) : null;
+  } catch {
+    return null; // no Cache Storage (a private window, an insecure origin): start afresh
+  }
+}
+
+async function keepSnapshot(key, bytes) {
+  try {
+    const cache = await caches.open(SNAPSHOTS);
+    for (const old of await cache.keys()) await cache.delete(old); // one snapshot kept
+    await cache.put(key, new Response(bytes, { headers: { "content-type": "application/octet-stream" } }));
+  } catch {
+    // Not kept: the next visit starts Python afresh, as this one did.
+  }
+}
+
+// The snapshot the site ships (build.py makes it with Node), checked and unzipped.
+async function siteSnapshot(manifest) {
+  if (!manifest.snapshot) return null;
+  try {
+    const zipped = await fetchBytes(manifest.snapshot.name);
+    if ((await sha256(zipped)) !== manifest.snapshot.sha256) return null;
+    const stream = new Blob([zipped]).stream().pipeThrough(new DecompressionStream("gzip"));
+    const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    mark("snapshot fetched");
+    return bytes;
+  } catch {
+    return null;
+  }
+}
+
+function writeFiles(files) {
   for (const [path, bytes] of files) {
     pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
     pyodide.FS.writeFile(path, bytes);
   }
-  status(`importing autograd_lite (${files.length - 1} files)…`);
-  pyodide.runPython("import sys; sys.path.insert(0, '/playground')");
-  glue = pyodide.pyimport("playground");
+}
+
+async function boot() {
+  status("loading Python (Pyodide, about 13 MB)…");
+  const listing = await fetchBytes("manifest.json");
+  const manifest = JSON.parse(new TextDecoder().decode(listing));
+  const key = `snapshot-${manifest.versions.pyodide}-${await sha256(listing)}`;
+  const sources = packageFiles(manifest);
+  sources.catch(() => {}); // reported below, once Pyodide is up or has failed
+  const indexURL = new URL("pyodide/", base).href;
+  const snapshot = (await cachedSnapshot(key)) || (await siteSnapshot(manifest));
+  let files = null;
+  if (snapshot) {
+    try {
+      pyodide = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+      files = await sources; // checked against the manifest before anything runs
+      writeFiles(files); // the snapshot holds Python's memory, not its files
+      glue = pyodide.pyimport("playground");
+      timings.snapshot = "restored";
+      mark("pyodide loaded");
+    } catch (error) {
+      if (error && String(error.message).includes("does not match manifest.json")) throw error;
+      pyodide = null; // a snapshot this Pyodide cannot restore: start afresh
+      glue = null;
+    }
+  }
+  if (!glue) {
+    pyodide = await loadPyodide({ indexURL, _makeSnapshot: true });
+    mark("pyodide loaded");
+    files = await sources;
+    status(`importing autograd_lite (${files.length - 1} files)…`);
+    writeFiles(files);
+    pyodide.runPython("import sys; sys.path.insert(0, '/playground'); import playground");
+    // Taken before any JavaScript object points into Python (pyimport makes one).
+    let made = null;
+    try {
+      made = pyodide.makeMemorySnapshot();
+    } catch {
+      made = null;
+    }
+    glue = pyodide.pyimport("playground");
+    timings.snapshot = made ? "made" : "not supported";
+    if (made && !manifest.snapshot) keepSnapshot(key, made); // in the background
+  }
   mark("imported");
   const versions = {
     ...manifest.versions,
