@@ -445,7 +445,12 @@ function clearDrawing(id, label) {
 
 function showAnswer(answer, id) {
   // What the page shows now, for tests and for the curious (the browser's console).
-  window.playgroundLast = { expression: state.expression, ok: answer.ok, values: answer.values };
+  window.playgroundLast = {
+    expression: state.expression,
+    ok: answer.ok,
+    values: answer.values,
+    drawing: answer.drawing ? { shown: answer.drawing.shown, complete: answer.drawing.complete } : null,
+  };
   if (window.playgroundFirstAnswerSeconds === undefined) {
     window.playgroundFirstAnswerSeconds = performance.now() / 1000;
   }
@@ -708,7 +713,7 @@ function drawBoundary(boundary) {
     ctx.stroke();
   }
   const right = Math.round(boundary.accuracy * boundary.points.length);
-  $("boundary-text").textContent =
+  $("boundary-text").textContent = $("boundary").ariaLabel =
     `Accuracy ${(100 * boundary.accuracy).toFixed(1)}%: ${right} of ${boundary.points.length} ` +
     `points on the side of their class (${boundary.classes} classes, shaded by the predicted class).`;
   $("boundary").dataset.accuracy = boundary.accuracy;
@@ -756,6 +761,7 @@ $("net-form").addEventListener("submit", (event) => {
   state.trainStarted = performance.now();
   drawLoss([]);
   $("loss-text").textContent = "no training yet";
+  $("loss-curve").setAttribute("aria-label", "the loss: no training yet");
   writeUrl();
   setTraining(true);
   $("net-status").textContent = "building the network…";
@@ -800,6 +806,7 @@ function showProgress(message) {
   state.losses.push(...message.loss);
   drawLoss(state.losses);
   $("loss-text").textContent = describeLoss(state.losses);
+  $("loss-curve").setAttribute("aria-label", describeLoss(state.losses));
   if (message.boundary) drawBoundary(message.boundary);
   showNetwork(message);
   const last = lossText(state.losses[state.losses.length - 1]);
