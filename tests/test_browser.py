@@ -34,8 +34,8 @@ from typing import Any
 import pytest
 
 from autograd_lite import Value, explain, step_through, topological_order
+from autograd_lite.notation import format_number
 from autograd_lite.ops import OPS
-from autograd_lite.text.notation import format_number
 from tests.chromium import HANG_GUARD, chromium, missing, require_chromium
 from tests.chromium import screenshot_on_failure as chromium_screenshot
 
