@@ -12,8 +12,7 @@ formulas), ``tables``, ``ledger`` (``explain``, ``trace``, ``forward_table``),
 (``detect_anomaly``); ``viz`` draws, including ``steps``/``step_through``.
 """
 
-from autograd_lite import datasets, exercises, losses, nn, optim, train, viz
-from autograd_lite.anomaly import NonFiniteError, detect_anomaly
+from autograd_lite import _moved, datasets, exercises, losses, nn, optim, train, viz
 from autograd_lite.autodiff import (
     enable_grad,
     grad,
@@ -26,16 +25,19 @@ from autograd_lite.autodiff import (
     value_and_grad,
     zero_grad,
 )
-from autograd_lite.gradcheck import GradcheckReport, gradcheck
-from autograd_lite.jit import Compiled, CompiledWithAux, JitError, jit
-from autograd_lite.ledger import Ledger, explain, forward_table, trace
+from autograd_lite.compiled import Compiled, CompiledWithAux, JitError, jit
+from autograd_lite.numerical import GradcheckReport, gradcheck
 from autograd_lite.ops import OPS, Op
-from autograd_lite.questions import paths, summary, tree, why
+from autograd_lite.text.anomaly import NonFiniteError, detect_anomaly
+from autograd_lite.text.ledger import Ledger, explain, forward_table, trace
+from autograd_lite.text.questions import paths, summary, tree, why
 from autograd_lite.train import DivergenceError
 from autograd_lite.value import Value
 from autograd_lite.viz import draw, draw_network, step_through, steps
 
 __version__ = "0.1.0"
+
+_moved.install()  # autograd_lite.ledger and the other old module paths still import
 
 __all__ = [
     "OPS",

@@ -171,3 +171,18 @@ def _sync_folder(folder: str) -> None:
         pass  # some file systems refuse fsync on a folder; the file itself is synced
     finally:
         os.close(handle)
+
+
+def shown_as_part_of(package: str, namespace: dict[str, Any], names: Sequence[str]) -> None:
+    """Show the exceptions in ``names`` as defined in ``package``, the path users
+    import them from (NumPy does the same for its public names): a traceback then
+    reads ``autograd_lite.train.DivergenceError: ...``, as before the modules became
+    packages, and names a path that imports. Only exceptions: a class moved this way
+    hides its methods' doctests from the doctest finder (which looks for a method in
+    the module its class claims), so a module whose exception has method examples
+    lists them in ``__test__``."""
+    for name in names:
+        thing = namespace[name]
+        is_exception = isinstance(thing, type) and issubclass(thing, BaseException)
+        if is_exception and thing.__module__.startswith(package + "."):
+            thing.__module__ = package
