@@ -1,4 +1,5 @@
-"""The backward ledger and the forward table: what each pass did, step by step.
+"""The backward ledger, the forward table and the forward-mode ledger: what each
+pass did, step by step.
 
 The ledger is recorded by the backward pass itself: ``trace`` and ``explain``
 run ``autodiff.backpropagate`` with a ``record`` callback, which is called right
@@ -8,18 +9,20 @@ path (``backward()``) pays nothing for it.
 
 ``explain(root)`` leaves every ``.grad`` as it was; ``trace(root)`` is the one
 that changes gradients, exactly as ``root.backward()`` does, and returns the
-ledger.
+ledger. ``forward_ledger(root, {x: 1.0})`` is the forward-mode counterpart, recorded
+the same way by ``forward.push_tangents``: one row per edge, from the inputs.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from autograd_lite.autodiff import backpropagate, topological_order
+from autograd_lite.forward import ForwardSweep, push_tangents
 from autograd_lite.ops import OPS
 from autograd_lite.text.notation import (
     as_operand,
@@ -37,7 +40,10 @@ __all__ = [
     "ForwardTable",
     "Ledger",
     "LedgerRow",
+    "TangentLedger",
+    "TangentRow",
     "explain",
+    "forward_ledger",
     "forward_table",
     "trace",
 ]
@@ -406,3 +412,219 @@ def forward_table(root: Value, precision: int = 4) -> ForwardTable:
         inputs = tuple((names[p], p.data) for p in dict.fromkeys(node.parents))
         rows.append(ForwardRow(step, node, names[node], node.op, expression, inputs, node.data))
     return ForwardTable(root, rows, precision)
+
+
+# -- the forward-mode ledger --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TangentRow:
+    """One multiply-add of a forward sweep: ``tangent(node) += local * tangent(parent)``.
+
+    Attributes:
+        step: 1-based position in the sweep.
+        node: the node whose tangent is being built; parent: the operand it reads.
+        index: which operand ``parent`` is (``x * x`` has two rows, 0 and 1).
+        name, parent_name: their names (see ``node_names``).
+        op: the op name of ``node``; symbol: its drawing symbol.
+        tangent_in: the parent's tangent, arriving along the edge.
+        formula: d(node)/d(parent) as the op table writes it; local: its value,
+            recorded in the forward pass (the number ``backward()`` uses too).
+        contribution: ``local * tangent_in``, added to the node's tangent.
+        before, after: the node's tangent before and after the addition.
+    """
+
+    step: int
+    node: Value
+    parent: Value
+    index: int
+    name: str
+    parent_name: str
+    op: str
+    symbol: str
+    tangent_in: float
+    formula: str
+    local: float
+    contribution: float
+    before: float
+    after: float
+
+    def local_text(self, precision: int = 4) -> str:
+        """``y = 3.0``, or just the number when the formula is a constant."""
+        return with_value(self.formula, self.local, precision)
+
+    def update_text(self, precision: int = 4) -> str:
+        """``0.0 → 3.0``, or ``3.0 → 3.0 - 0.4161 = 2.5839`` when adding to a sum."""
+        before = format_number(self.before, precision)
+        after = format_number(self.after, precision)
+        if self.index == 0:
+            return f"{before} → {after}"
+        added = format_number(self.contribution, precision)
+        sign = "- " + added[1:] if added.startswith("-") else "+ " + added
+        return f"{before} → {before} {sign} = {after}"
+
+    def sentence(self, precision: int = 4) -> str:
+        """The step in words, used as a caption in forward step-through drawings."""
+        p = precision
+        node, parent = as_operand(self.name), as_operand(self.parent_name)
+        return (
+            f"{parent} carries tangent {format_number(self.tangent_in, p)} × "
+            f"∂{node}/∂{parent} ({self.local_text(p)}) = "
+            f"{format_number(self.contribution, p)} into {node}; "
+            f"{node}'s tangent: {self.update_text(p)}"
+        )
+
+
+class TangentLedger(Table):
+    """The steps of one forward sweep (forward mode), in the order they ran.
+
+    The counterpart of ``Ledger``: one row per edge, but from the inputs forward,
+    each row the tangent coming in along the edge, the edge's local derivative
+    and the node's tangent after adding that share. Recorded by
+    ``forward.push_tangents`` itself (its ``record`` callback), so a row is what
+    the sweep did.
+
+    Attributes:
+        outputs: the sweep's outputs; seeds: the leaves' tangents.
+        rows: the steps; sweep: the ``ForwardSweep`` (tangents and counts).
+        names: the name of every node. precision: digits shown.
+    """
+
+    columns = (
+        "step",
+        "node",
+        "op",
+        "parent",
+        "tangent in",
+        "∂node/∂parent",
+        "contribution",
+        "node tangent",
+    )
+    align = "rlllrlrl"
+
+    def __init__(
+        self,
+        outputs: tuple[Value, ...],
+        seeds: dict[Value, float],
+        rows: list[TangentRow],
+        sweep: ForwardSweep,
+        names: dict[Value, str],
+        precision: int = 4,
+    ) -> None:
+        self.outputs = outputs
+        self.seeds = seeds
+        self.rows = rows
+        self.sweep = sweep
+        self.names = names
+        self.precision = precision
+        seeded = ", ".join(
+            f"{names.get(leaf, format_number(leaf.data, precision))} = "
+            f"{format_number(t, precision)}"
+            for leaf, t in seeds.items()
+        )
+        targets = ", ".join(names[out] for out in outputs)
+        self.title = f"forward sweep to {targets}, seeded {seeded or 'nowhere'}"
+        self._by_edge = {(row.node, row.index): row for row in rows}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[TangentRow]:
+        return iter(self.rows)
+
+    def __getitem__(self, index: int) -> TangentRow:
+        return self.rows[index]
+
+    def tangent(self, node: Value) -> float:
+        """The tangent ``node`` had at the end of the sweep (its seed for a leaf)."""
+        return self.sweep.tangent(node)
+
+    def row_for(self, node: Value, index: int) -> TangentRow | None:
+        """The row that followed the edge from operand ``index`` into ``node``."""
+        return self._by_edge.get((node, index))
+
+    def _cells(self) -> list[list[str]]:
+        p = self.precision
+        return [
+            [
+                str(r.step),
+                r.name,
+                r.symbol,
+                r.parent_name,
+                format_number(r.tangent_in, p),
+                r.local_text(p),
+                format_number(r.contribution, p),
+                r.update_text(p),
+            ]
+            for r in self.rows
+        ]
+
+    def __repr__(self) -> str:
+        return f"<TangentLedger: {len(self.rows)} steps>"
+
+
+def forward_ledger(
+    outputs: Value | Sequence[Value], seeds: Mapping[Value, float], precision: int = 4
+) -> TangentLedger:
+    """The ledger of a forward sweep (``forward.push_tangents``): one row per edge.
+
+    Each row is one multiply-add the sweep did, in its order (topological, from
+    the inputs): the tangent arriving from the parent, the edge's local
+    derivative, and the node's tangent after the addition. Nothing changes any
+    ``.grad``. ``explain(root)`` is the backward counterpart, over the same edges
+    and local derivatives in the opposite order.
+
+    Example:
+        >>> x, y = Value(2.0, label="x"), Value(3.0, label="y")
+        >>> f = x * y + x.sin()
+        >>> f.label = "f"
+        >>> print(forward_ledger(f, {x: 1.0}))
+        step  node    op   parent  tangent in  ∂node/∂parent     contribution  node tangent
+           1  x * y   ×    x              1.0  y = 3.0                    3.0  0.0 → 3.0
+           2  x * y   ×    y              0.0  x = 2.0                    0.0  3.0 → 3.0 + 0.0 = 3.0
+           3  sin(x)  sin  x              1.0  cos(x) = -0.4161       -0.4161  0.0 → -0.4161
+           4  f       +    x * y          3.0  1.0                        3.0  0.0 → 3.0
+           5  f       +    sin(x)     -0.4161  1.0                    -0.4161  3.0 → 3.0 - 0.4161 = 2.5839
+    """  # noqa: E501 - a doctest's table row is one line
+    outs = (outputs,) if isinstance(outputs, Value) else outputs
+    if (
+        not isinstance(outs, (list, tuple))
+        or not outs
+        or not all(isinstance(o, Value) for o in outs)
+    ):
+        raise TypeError(
+            f"forward_ledger() needs a Value or a sequence of Values as the outputs, got "
+            f"{type(outputs).__name__}"
+        )
+    names: dict[Value, str] = {}
+    for out in outs:
+        for node, name in node_names(out, precision).items():
+            names.setdefault(node, name)
+    rows: list[TangentRow] = []
+    uses: Counter[Value] = Counter()
+
+    def record(node: Value, parent: Value, tangent_in: float, local: float, before: float) -> None:
+        index = uses[node]  # push_tangents calls this once per operand, in argument order
+        uses[node] += 1
+        contribution = local * tangent_in
+        rows.append(
+            TangentRow(
+                step=len(rows) + 1,
+                node=node,
+                parent=parent,
+                index=index,
+                name=names[node],
+                parent_name=names[parent],
+                op=node.op,
+                symbol=OPS[node.op].symbol,
+                tangent_in=tangent_in,
+                formula=local_formula(node, index, names, precision),
+                local=local,
+                contribution=contribution,
+                before=before,
+                after=before + contribution,
+            )
+        )
+
+    sweep = push_tangents(list(outs), seeds, record=record)
+    return TangentLedger(tuple(outs), dict(seeds), rows, sweep, names, precision)

@@ -1,5 +1,6 @@
 """Questions about a graph: why a gradient is what it is, the paths it flows
-along, a summary of the graph, and the graph as a text tree.
+along (and how many there are, ``count_paths``), a summary of the graph, and the
+graph as a text tree.
 
 Each answer is computed from the engine's own backward pass (``ledger.explain``)
 or read from the graph; nothing here changes a ``.grad``.
@@ -26,7 +27,18 @@ from autograd_lite.text.notation import (
 )
 from autograd_lite.value import Value
 
-__all__ = ["MAX_EDGES", "Path", "Paths", "Summary", "Why", "paths", "summary", "tree", "why"]
+__all__ = [
+    "MAX_EDGES",
+    "Path",
+    "Paths",
+    "Summary",
+    "Why",
+    "count_paths",
+    "paths",
+    "summary",
+    "tree",
+    "why",
+]
 
 WhyReason = Literal[
     "root",
@@ -521,3 +533,36 @@ def tree(root: Value, precision: int = 4, max_lines: int = 200) -> str:
                 )
             )
     return "\n".join(lines)
+
+
+def count_paths(root: Value, x: Value) -> int:
+    """How many paths lead from ``x`` up to ``root``, counted without listing them.
+
+    One pass over the graph in topological order: a node's count is the sum of
+    its parents' counts (an operand used twice, as in ``x * x``, counts twice:
+    two edges), starting from 1 at ``x``. The work is linear in the graph's
+    size however many paths there are, and the answer is an exact integer
+    (ten stages of ``v = v.sin() + v.cos()`` have 1,024 paths, eighty have
+    2**80). The chain rule, read literally, sums a product over each of these
+    paths; ``backward()`` and forward mode merge them at every node instead, one
+    multiply-add per edge. 0 when ``root`` does not depend on ``x``.
+
+    Example:
+        >>> x = Value(0.5, label="x")
+        >>> v = x
+        >>> for _ in range(10):
+        ...     v = v.sin() + v.cos()
+        >>> count_paths(v, x), len(explain(v))
+        (1024, 40)
+    """
+    for name, node in (("root", root), ("x", x)):
+        if not isinstance(node, Value):
+            raise TypeError(f"count_paths(root, x): {name} is {type(node).__name__}, not a Value")
+    count: dict[Value, int] = {x: 1}
+    get = count.get
+    for node in topological_order(root):
+        if node is not x and node.parents:
+            paths_in = sum(get(parent, 0) for parent in node.parents)
+            if paths_in:
+                count[node] = paths_in
+    return get(root, 0)

@@ -1,5 +1,5 @@
-"""The backward ledger and the forward table (ledger.py), checked against
-hand-computed values and the seed articles' worked examples.
+"""The backward ledger, the forward table and the forward-mode ledger (ledger.py),
+checked against hand-computed values and the seed articles' worked examples.
 
 Hand-computed values use ``math`` directly, never the engine; the seed articles'
 numbers (002: graph examples, 003: a 2-2-1 sigmoid network with BCE) are
@@ -14,7 +14,8 @@ from collections import Counter
 import pytest
 
 from autograd_lite import Value
-from autograd_lite.text.ledger import Ledger, explain, forward_table, trace
+from autograd_lite.forward import push_tangents
+from autograd_lite.text.ledger import Ledger, explain, forward_ledger, forward_table, trace
 from autograd_lite.text.notation import format_number, node_names
 from autograd_lite.text.questions import paths, summary
 from tests.graphs import COS2, example
@@ -380,3 +381,56 @@ def test_counter_sanity_for_shared_operands() -> None:
     f = x * x * x
     uses = Counter(r.parent_name for r in explain(f))
     assert uses["x"] == 3
+
+
+# -- the forward-mode ledger ---------------------------------------------------------------
+
+
+def test_forward_ledger_has_one_row_per_edge_from_the_inputs() -> None:
+    f, x, _y = example()
+    ledger = forward_ledger(f, {x: 1.0})
+    assert len(ledger) == len(explain(f)) == 5  # the same edges, in the other order
+    assert [(r.name, r.parent_name) for r in ledger] == [
+        ("x * y", "x"), ("x * y", "y"), ("sin(x)", "x"), ("f", "x * y"), ("f", "sin(x)"),
+    ]  # fmt: skip
+    assert [r.tangent_in for r in ledger] == [1.0, 0.0, 1.0, 3.0, COS2]
+    assert ledger.tangent(f) == ledger[-1].after == 3.0 + COS2
+    assert ledger.title == "forward sweep to f, seeded x = 1.0"
+    assert x.grad == 0.0  # nothing changes a gradient
+
+
+def test_forward_ledger_rows_are_the_sweeps_own_multiply_adds() -> None:
+    # The same local derivatives backward() uses, read from the node, and each row's
+    # after is before + local * tangent_in exactly as the sweep added it.
+    f, x, y = example()
+    ledger = forward_ledger(f, {x: 0.5, y: -2.0})
+    for row in ledger:
+        assert row.local == row.node.local_grads[row.index]
+        assert row.after == row.before + row.local * row.tangent_in
+    assert ledger.sweep.multiply_adds == len(ledger)
+    assert ledger.tangent(f) == push_tangents(f, {x: 0.5, y: -2.0}).tangents[0]
+
+
+def test_forward_ledger_of_x_times_x_has_two_rows_and_sums_them() -> None:
+    x = Value(3.0, label="x")
+    ledger = forward_ledger(x * x, {x: 1.0})
+    assert [r.index for r in ledger] == [0, 1]
+    assert [r.after for r in ledger] == [3.0, 6.0]
+    assert ledger[1].update_text() == "3.0 → 3.0 + 3.0 = 6.0"
+
+
+def test_forward_ledger_renders_like_the_backward_ledger() -> None:
+    f, x, _ = example()
+    ledger = forward_ledger(f, {x: 1.0})
+    assert ledger.to_markdown().splitlines()[0].startswith("| step | node | op | parent |")
+    assert "tangent in" in ledger.to_latex()
+    assert "<table" in ledger._repr_html_()
+    assert "into sin(x); sin(x)'s tangent: 0.0 → -0.4161" in ledger[2].sentence()
+
+
+def test_forward_ledger_errors() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=r"forward_ledger\(\) needs a Value"):
+        forward_ledger(2.0, {x: 1.0})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"has parents; use leaves"):
+        forward_ledger(x * 2, {x * 3: 1.0})

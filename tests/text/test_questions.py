@@ -1,8 +1,9 @@
-"""Questions about a graph (questions.py): why, paths, summary, tree."""
+"""Questions about a graph (questions.py): why, paths, count_paths, summary, tree."""
 
 from __future__ import annotations
 
 import math
+import random
 import time
 
 import pytest
@@ -13,7 +14,7 @@ import autograd_lite.text.questions as questions
 from autograd_lite import Value
 from autograd_lite.text.ledger import explain
 from autograd_lite.text.notation import node_names
-from autograd_lite.text.questions import MAX_EDGES, paths, summary, tree, why
+from autograd_lite.text.questions import MAX_EDGES, count_paths, paths, summary, tree, why
 from tests.graphs import COS2, example
 
 # -- explanations -----------------------------------------------------------------------
@@ -240,3 +241,71 @@ def test_tree_marks_shared_nodes_and_caps_its_length() -> None:
     for _ in range(50):
         v = v + Value(1.0)
     assert tree(v, max_lines=10).splitlines()[-1].startswith("… (more")
+
+
+# -- count_paths: how many paths, without listing them -------------------------------------
+
+
+def _brute_force_paths(root: Value, x: Value) -> int:
+    """Every path from x up to root, enumerated one by one (a parent used twice, as in
+    x * x, is two edges, so two paths)."""
+    if root is x:
+        return 1
+    return sum(_brute_force_paths(parent, x) for parent in root.parents)
+
+
+def test_count_paths_is_the_product_of_the_widths_on_a_layered_graph() -> None:
+    # Dense layers of widths 3, 4, 2 and one output neuron: from the input, a path picks
+    # one neuron per layer, so there are 3 * 4 * 2 of them.
+    for widths in ([3, 4, 2], [5], [2, 2, 2, 2, 2, 2], [7, 1, 3]):
+        x = Value(0.3, label="x")
+        layer = [x]
+        rng = random.Random(len(widths))
+        for width in [*widths, 1]:
+            layer = [
+                sum((Value(rng.uniform(-1, 1)) * h for h in layer), Value(0.0)).tanh()
+                for _ in range(width)
+            ]
+        assert count_paths(layer[0], x) == math.prod(widths)
+
+
+def test_count_paths_matches_brute_force_on_small_random_graphs() -> None:
+    rng = random.Random(0)
+    for trial in range(200):
+        leaves = [Value(rng.uniform(0.5, 1.5), label=f"x{k}") for k in range(rng.randint(1, 3))]
+        nodes = list(leaves)
+        for _ in range(rng.randint(1, 9)):
+            if rng.random() < 0.5:
+                nodes.append(rng.choice(nodes).tanh())
+            else:
+                nodes.append(rng.choice(nodes) * rng.choice(nodes))  # may be x * x
+        root = nodes[-1]
+        for x in nodes:
+            assert count_paths(root, x) == _brute_force_paths(root, x), trial
+        assert count_paths(root, leaves[0]) == paths(root, leaves[0], limit=1).count
+
+
+def test_count_paths_counts_2_to_the_80_without_listing_them() -> None:
+    x = Value(0.5, label="x")
+    v = x
+    for _ in range(80):
+        v = v.sin() + v.cos()
+    assert count_paths(v, x) == 2**80  # an exact int, out of reach of any listing
+    assert count_paths(v, Value(1.0)) == 0  # not in the graph
+    assert count_paths(x, x) == 1
+
+
+def test_count_paths_never_lists_the_paths() -> None:
+    # 200 stages have 2**200 paths: listing even a billion a second would outlast the sun,
+    # while counting reads each of the 800 edges once.
+    x = Value(0.5, label="x")
+    v = x
+    for _ in range(200):
+        v = v.sin() + v.cos()
+    assert count_paths(v, x) == 2**200
+
+
+def test_count_paths_errors() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=r"count_paths\(root, x\): x is float, not a Value"):
+        count_paths(x * 2, 1.0)  # type: ignore[arg-type]
