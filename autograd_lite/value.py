@@ -452,7 +452,20 @@ def _domain_error(
     if isinstance(error, OverflowError):
         return ValueError(f"{call}: the result overflows a float (the largest is about 1.8e308)")
     domain = op.domain or "finite results"
-    return ValueError(f"{call}: {op.name} is defined (with a finite derivative) for {domain}")
+    # The domain is written in the op table's letters; say which number each one is here
+    # (1/x at x = 0 said "for y != 0", and the learner's expression has no y).
+    letters = [
+        f"{letter} = {number!r}"
+        for _, letter, number in sorted(
+            (op.template.find("{" + letter + "}"), letter, number)
+            for letter, number in (("x", a), ("y", b), ("c", c))
+            if number is not None and "{" + letter + "}" in op.template
+        )
+    ]
+    return ValueError(
+        f"{call}: {op.name} is defined (with a finite derivative) for {domain}; "
+        f"here {op.describe()} has {', '.join(letters)}"
+    )
 
 
 def _operand(number: float | None, infix: bool) -> str:

@@ -135,6 +135,14 @@ def test_detach_makes_a_new_leaf() -> None:
             "log(-2.0): log is defined (with a finite derivative) for x > 0",
         ),
         (lambda: Value(0.0).log(), "log(0.0)"),
+        # The domain is in the op table's letters; the message says which number each is
+        # (1 / x at x = 0 said "for y != 0" to a learner whose expression has no y).
+        (
+            lambda: 1.0 / Value(0.0, label="x"),
+            "1.0 / 0.0: div is defined (with a finite derivative) for y != 0; "
+            "here x / y has x = 1.0, y = 0.0",
+        ),
+        (lambda: (-2.0) ** Value(0.5), "for c > 0; here c ** x has c = -2.0, x = 0.5"),
         (lambda: Value(-1.0).sqrt(), "sqrt(-1.0)"),
         (lambda: Value(0.0).sqrt(), "at x = 0 the derivative is infinite"),
         (lambda: Value(0.0) ** -1, "0.0 ** (-1.0)"),

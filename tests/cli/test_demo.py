@@ -76,8 +76,10 @@ def test_train_progress_bar_on_request() -> None:
 
 
 def test_a_closed_pipe_stops_quietly() -> None:
-    # More output than a pipe buffers, and a reader that leaves after one line.
-    text = "+".join(f"sin(x*{k})" for k in range(1, 190))
+    # More output than a pipe buffers, and a reader that leaves after one line (200 terms
+    # in five bracketed groups, so the nesting stays within MAX_DEPTH).
+    groups = [range(40 * g + 1, 40 * g + 41) for g in range(5)]
+    text = "+".join("(" + "+".join(f"sin(x*{k})" for k in group) + ")" for group in groups)
     with subprocess.Popen(
         [installed_command(), "grad", text, "x=1", "--explain"],
         stdout=subprocess.PIPE,

@@ -530,7 +530,9 @@ def test_draw_into_a_missing_folder_exits_1(tmp_path: Path) -> None:
 
 
 def test_draw_refuses_a_huge_graph_with_a_message(tmp_path: Path) -> None:
-    text = " + ".join(f"sin(x*{k})" for k in range(1, 120))
+    # 119 terms in three bracketed groups (a flat sum of 119 would pass MAX_DEPTH).
+    spans = ((1, 41), (41, 81), (81, 120))
+    text = " + ".join("(" + " + ".join(f"sin(x*{k})" for k in range(*span)) + ")" for span in spans)
     status, _, err = run("grad", text, "x=1", "--draw", str(tmp_path / "huge.dot"))
     assert status == EXIT_RUNTIME_ERROR
     assert "cannot draw this graph: it has 476 nodes, more than the 250" in err
