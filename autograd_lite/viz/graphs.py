@@ -12,7 +12,14 @@ from typing import Any
 from autograd_lite._helpers import is_whole, number_of
 from autograd_lite.autodiff import topological_order
 from autograd_lite.ops import OPS
-from autograd_lite.text.ledger import Ledger, LedgerRow, explain
+from autograd_lite.text.ledger import (
+    Ledger,
+    LedgerRow,
+    TangentLedger,
+    TangentRow,
+    explain,
+    forward_ledger,
+)
 from autograd_lite.text.notation import (
     as_operand,
     format_number,
@@ -60,6 +67,8 @@ class _Look:
         clusters: dict[Value, int] | None = None,
         cluster_titles: list[str] | None = None,
         marked: frozenset[tuple[Value, int]] = frozenset(),
+        tangents: TangentLedger | None = None,
+        current_tangent: TangentRow | None = None,
     ) -> None:
         self.root = root
         self.order = order
@@ -75,6 +84,10 @@ class _Look:
         self.clusters = clusters or {}
         self.cluster_titles = cluster_titles or []
         self.marked = marked  # edges (node, parent index) drawn in the highlight colour
+        # Forward mode: the sweep's ledger (tangents instead of gradients) and, in a
+        # step frame, the row being drawn.
+        self.tangents = tangents
+        self.current_tangent = current_tangent
         self.uses: Counter[Value] = Counter(p for node in order for p in node.parents)
 
 
@@ -93,10 +106,12 @@ def _kind(look: _Look, node: Value) -> str:
 def _value_label(look: _Look, node: Value) -> str:
     fill, border = _STYLE[_kind(look, node)]
     outline = border
-    current = look.current is not None and node is look.current.node
+    row = _current_row(look)
+    current = row is not None and node is row.node
     if current:
         fill, outline = _HIGHLIGHT_FILL, _HIGHLIGHT
     grad_text, grad_colour = _grad_text(look, node)
+    quantity = "tangent" if look.tangents is not None else "grad"
     name = _esc(look.names[node])
     tag = ""
     if node in look.parameters:
@@ -108,7 +123,7 @@ def _value_label(look: _Look, node: Value) -> str:
         f"<td {cell}><b>{name}</b>{tag}</td>"
         f"<td {cell}>data {_esc(_fmt(look, node.data))}</td>"
         f'<td {cell}{_grad_width(look, node)}><font color="{grad_colour}">'
-        f"grad {_esc(grad_text)}</font></td>"
+        f"{quantity} {_esc(grad_text)}</font></td>"
     )
     rows = [f"<tr>{cells}</tr>"]
     sigma = _sigma_text(look, node)
@@ -131,12 +146,22 @@ def _value_label(look: _Look, node: Value) -> str:
     )
 
 
+def _current_row(look: _Look) -> LedgerRow | TangentRow | None:
+    return look.current_tangent if look.tangents is not None else look.current
+
+
 def _grad_width(look: _Look, node: Value) -> str:
     """In step frames, a minimum width for the grad cell that fits every frame's
     text, so that the layout does not jump from one step to the next."""
-    if look.grads is None or look.ledger is None:
+    if look.grads is None:
         return ""
-    texts = [_fmt(look, r.after) for r in look.ledger.contributions(node)]
+    if look.tangents is not None:
+        texts = [_fmt(look, r.after) for r in look.tangents if r.node is node]
+        texts.append(look.grads.get(node, "?"))
+    elif look.ledger is None:
+        return ""
+    else:
+        texts = [_fmt(look, r.after) for r in look.ledger.contributions(node)]
     longest = max((len(t) for t in texts), default=1) + len(" + …")
     return f' width="{8 * (longest + 5)}"'
 
@@ -145,13 +170,19 @@ def _grad_text(look: _Look, node: Value) -> tuple[str, str]:
     if look.grads is not None:  # a step-through frame
         text = look.grads.get(node, "?")
         return text, (_GREY if text == "?" else _INK)
+    if look.tangents is not None:
+        tangent = look.tangents.tangent(node)
+        return _fmt(look, tangent), (_GREY if tangent == 0.0 else _INK)
     grad = number_of(node.grad)
     text = _fmt(look, grad)
     return text, (_GREY if grad == 0.0 and look.ledger is not None else _INK)
 
 
 def _sigma_text(look: _Look, node: Value) -> str:
-    """``Σ 3.0 + (-0.4161) = 2.5839`` for a node used more than once."""
+    """``Σ 3.0 + (-0.4161) = 2.5839`` for a node used more than once (backward), or
+    made from more than one operand (forward: there its tangent is the sum)."""
+    if look.tangents is not None:
+        return _tangent_sum_text(look, node)
     if look.uses[node] < 2:
         return ""
     if look.ledger is None:
@@ -173,6 +204,24 @@ def _sigma_text(look: _Look, node: Value) -> str:
     return text
 
 
+def _tangent_sum_text(look: _Look, node: Value) -> str:
+    """Forward mode: ``Σ 3.0 + (-0.4161) = 2.5839``, the tangent a node with two
+    operands adds up (in a step frame, as far as the sweep has got)."""
+    if len(node.parents) < 2 or look.tangents is None:
+        return ""
+    rows = [r for r in look.tangents if r.node is node]
+    current = look.current_tangent
+    if current is not None:
+        rows = [r for r in rows if r.step <= current.step]
+    if not rows:
+        return ""
+    parts = [_fmt(look, r.contribution) for r in rows]
+    shown = " + ".join(f"({p})" if p.startswith("-") else p for p in parts)
+    if len(rows) < len(node.parents):
+        return f"Σ {shown} + …"
+    return f"Σ {shown} = {_fmt(look, rows[-1].after)}"
+
+
 def _edge_label(look: _Look, node: Value, index: int) -> str:
     parent = node.parents[index]
     formula = local_formula(node, index, look.names, look.precision)
@@ -184,13 +233,22 @@ def _edge_label(look: _Look, node: Value, index: int) -> str:
     flow = _flow(look, node, index)
     if flow is not None:
         colour = _GREY if flow == "?" else _FLOW
-        lines.append(f'<font color="{colour}">grad ← {_esc(flow)}</font>')
+        arrow = "tangent →" if look.tangents is not None else "grad ←"
+        lines.append(f'<font color="{colour}">{arrow} {_esc(flow)}</font>')
     return "<" + "<br/>".join(lines) + ">"
 
 
 def _flow(look: _Look, node: Value, index: int) -> str | None:
     """The gradient that flowed along this edge, from the ledger ("?" in a step
-    frame before it has flowed)."""
+    frame before it has flowed); in forward mode the tangent that flowed forward."""
+    if look.tangents is not None:
+        forward_row = look.tangents.row_for(node, index)
+        if forward_row is None:
+            return None
+        current = look.current_tangent
+        if current is not None and forward_row.step > current.step:
+            return "?"
+        return _fmt(look, forward_row.contribution)
     if look.ledger is None:
         return None
     row = look.ledger.row_for(node, index)
@@ -213,8 +271,9 @@ def _dot(look: _Look, visible: set[Value]) -> str:
     if look.caption:
         lines.append(f"  labelloc=t; label={_quote(look.caption)};")
     current_edge = None
-    if look.current is not None:
-        current_edge = (look.current.node, look.current.index)
+    row = _current_row(look)
+    if row is not None:
+        current_edge = (row.node, row.index)
     boxes: list[list[str]] = [[] for _ in look.cluster_titles]  # node lines per cluster
     for node in look.order:
         if node not in visible:
@@ -224,7 +283,7 @@ def _dot(look: _Look, visible: set[Value]) -> str:
         where = lines if cluster is None else boxes[cluster]
         where.append(f"  v{k} [shape=plain, label={_value_label(look, node)}];")
         if node.parents:
-            active = look.current is not None and node is look.current.node
+            active = row is not None and node is row.node
             style = (
                 f', color="{_HIGHLIGHT}", penwidth=2, fillcolor="{_HIGHLIGHT_FILL}"'
                 if active
@@ -409,6 +468,7 @@ def draw(
     clusters: Mapping[str, Iterable[Value]] | None = None,
     label_parameters: bool = False,
     highlight: Iterable[tuple[Value, Value]] = (),
+    tangents: Mapping[Value, float] | None = None,
 ) -> Graph:
     """Draw the computation graph behind ``root``.
 
@@ -444,6 +504,11 @@ def draw(
         highlight: edges ``(parent, node)`` to draw thick in the highlight
             colour, e.g. the edges whose gradients a grader found wrong; every
             edge from ``parent`` into ``node`` is marked.
+        tangents: ``{leaf: tangent}`` seeds of a forward-mode sweep
+            (``forward.push_tangents``): each box then shows its node's tangent
+            instead of its gradient, each edge the tangent that flowed forward
+            along it (``tangent → 3.0``), and a node made from two operands the Σ
+            of their shares. Nothing changes any ``.grad``.
 
     Raises:
         ValueError: the graph is bigger than ``max_nodes`` (the message says how
@@ -489,11 +554,12 @@ def draw(
         precision,
         rankdir,
         _parameter_set(parameters),
-        _ledger_for_drawing(root, flow, precision),
+        None if tangents is not None else _ledger_for_drawing(root, flow, precision),
         caption=title,
         clusters=cluster_of,
         cluster_titles=cluster_titles,
         marked=_marked_edges(highlight, set(order)),
+        tangents=None if tangents is None else forward_ledger(root, tangents, precision),
     )
     return Graph(_dot(look, visible), title)
 

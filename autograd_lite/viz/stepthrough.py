@@ -1,6 +1,7 @@
 """The step-through: the backward pass one ledger row at a time, each step a
 drawing with that row's node and edge highlighted (``steps``, ``step_through``,
-and a slider widget in Jupyter).
+and a slider widget in Jupyter); with ``mode="forward"``, a forward-mode sweep one
+forward-ledger row at a time.
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ import html
 import itertools
 import os
 from collections import Counter
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
 
 from autograd_lite._helpers import write_atomically
 from autograd_lite.autodiff import topological_order
-from autograd_lite.text.ledger import Ledger, LedgerRow, explain
+from autograd_lite.text.ledger import Ledger, LedgerRow, explain, forward_ledger
 from autograd_lite.text.notation import (
     format_number,
     node_names,
@@ -32,9 +33,20 @@ from autograd_lite.viz.graphs import (
 )
 
 
-def steps(root: Value, *, caption_in_picture: bool = True, **draw_options: Any) -> Iterator[Graph]:
+def steps(
+    root: Value,
+    *,
+    caption_in_picture: bool = True,
+    mode: Literal["reverse", "forward"] = "reverse",
+    tangents: Mapping[Value, float] | None = None,
+    **draw_options: Any,
+) -> Iterator[Graph]:
     """One drawing per ledger step: the node being processed highlighted, the
     edge being followed in bold, gradients not yet known shown as ``?``.
+
+    ``mode="forward"`` with ``tangents={leaf: tangent}`` plays forward mode
+    instead: one drawing per row of ``forward_ledger`` (per edge, from the
+    inputs), each node's tangent filling in as its operands' shares arrive.
 
     A gradient that has received some but not all of its contributions is shown
     as the running sum followed by ``+ …``. Each drawing's ``caption`` says what
@@ -58,6 +70,9 @@ def steps(root: Value, *, caption_in_picture: bool = True, **draw_options: Any) 
     _check_max_nodes(max_nodes)
     _refuse_past(root, max_nodes, "steps")  # before the ledger, which walks all of it
     precision = int(draw_options.get("precision", 4))
+    if _forward_mode(mode, tangents, "steps"):
+        yield from _forward_steps(root, tangents or {}, precision, caption_in_picture, draw_options)
+        return
     ledger = explain(root, precision=precision)
     total = len(ledger)
     pending: Counter[Value] = Counter(row.parent for row in ledger)
@@ -139,25 +154,39 @@ class StepThrough:
 
 
 def step_through(
-    root: Value, *, widget: bool | None = None, **draw_options: Any
+    root: Value,
+    *,
+    widget: bool | None = None,
+    mode: Literal["reverse", "forward"] = "reverse",
+    tangents: Mapping[Value, float] | None = None,
+    **draw_options: Any,
 ) -> StepThrough | Any:
-    """Step through the backward pass in a notebook, one ledger row at a time.
+    """Step through the backward pass in a notebook, one ledger row at a time
+    (or forward mode, one forward-ledger row at a time: see ``steps``).
 
     Args:
         root: the output to differentiate.
         widget: True for ipywidgets controls (needs the ``notebook`` extra), False
             for the self-contained HTML of ``StepThrough`` (which survives a static
             HTML export), None (default) for ipywidgets when installed.
+        mode, tangents: ``mode="forward"`` with ``tangents={x: 1.0}`` plays the
+            forward sweep seeded with those tangents.
         **draw_options: passed to ``viz.draw`` (``rankdir``, ``precision``...).
 
     Returns:
         An ipywidgets ``VBox``, or a ``StepThrough`` that Jupyter shows as HTML.
     """
+    forward = _forward_mode(mode, tangents, "step_through")
     frames = [
         (g.caption, g._html_picture())
-        for g in steps(root, caption_in_picture=False, **draw_options)
+        for g in steps(root, caption_in_picture=False, mode=mode, tangents=tangents, **draw_options)
     ]
-    title = f"backward pass from {node_names(root).get(root, 'root')}: {len(frames)} steps"
+    name = node_names(root).get(root, "root")
+    title = (
+        f"forward sweep to {name}: {len(frames)} steps"
+        if forward
+        else f"backward pass from {name}: {len(frames)} steps"
+    )
     if widget is None:
         try:
             import ipywidgets  # type: ignore[import-untyped]  # noqa: F401
@@ -197,6 +226,55 @@ def _draw_step(
         caption=caption if caption_in_picture else "",
     )
     return Graph(_dot(look, set(order)), caption)
+
+
+def _forward_mode(mode: Any, tangents: Mapping[Value, float] | None, where: str) -> bool:
+    """True for a forward-mode step-through, after checking ``mode`` and ``tangents`` agree."""
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"{where}(mode={mode!r}): use 'reverse' (the backward pass) or 'forward'")
+    if mode == "forward" and tangents is None:
+        raise TypeError(
+            f"{where}(mode='forward') needs tangents={{leaf: tangent}}, the direction to push, "
+            "e.g. tangents={x: 1.0} for d/dx"
+        )
+    if mode == "reverse" and tangents is not None:
+        raise TypeError(f"{where}(tangents=...) plays forward mode: pass mode='forward' too")
+    return bool(mode == "forward")
+
+
+def _forward_steps(
+    root: Value,
+    tangents: Mapping[Value, float],
+    precision: int,
+    caption_in_picture: bool,
+    options: dict[str, Any],
+) -> Iterator[Graph]:
+    """The frames of a forward-mode step-through (see ``steps``)."""
+    ledger = forward_ledger(root, tangents, precision)
+    order = topological_order(root)
+    shown = {n: format_number(ledger.tangent(n), precision) for n in order if not n.parents}
+    pending: Counter[Value] = Counter(row.node for row in ledger)
+    rankdir = str(options.get("rankdir", "LR"))
+    _check_common(root, rankdir, precision)
+    for row in ledger:
+        pending[row.node] -= 1
+        after = format_number(row.after, precision)
+        shown[row.node] = after if pending[row.node] == 0 else f"{after} + …"
+        caption = f"step {row.step}/{len(ledger)}: {row.sentence(precision)}"
+        look = _Look(
+            root,
+            order,
+            ledger.names,
+            precision,
+            rankdir,
+            _parameter_set(options.get("parameters")),
+            None,
+            grads=dict(shown),
+            caption=caption if caption_in_picture else "",
+            tangents=ledger,
+            current_tangent=row,
+        )
+        yield Graph(_dot(look, set(order)), caption)
 
 
 def _check_step_options(options: dict[str, Any]) -> None:

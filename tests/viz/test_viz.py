@@ -26,7 +26,7 @@ from autograd_lite import Value, topological_order
 from autograd_lite.text.ledger import explain
 from autograd_lite.text.notation import format_number
 from autograd_lite.viz import MAX_NODES, Graph, StepThrough, draw, draw_network, step_through, steps
-from tests.graphs import example
+from tests.graphs import COS2, example
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
 needs_dot = pytest.mark.skipif(
@@ -787,3 +787,49 @@ def test_highlight_marks_every_edge_from_parent_into_node_and_only_those() -> No
         draw(z, highlight=[(y, product)])
     with pytest.raises(TypeError, match=r"\(parent, node\) pairs"):
         draw(z, highlight=[x])  # type: ignore[list-item]
+
+
+# -- forward mode in drawings ----------------------------------------------------------------
+
+
+def test_draw_with_tangents_shows_each_nodes_tangent_and_each_edges_flow() -> None:
+    f, x, _ = example()
+    source = draw(f, tangents={x: 1.0}).source
+    assert "tangent 1.0" in source  # x
+    assert "tangent 3.0" in source  # x * y
+    assert f"tangent {format_number(3.0 + COS2)}" in source  # f
+    assert "tangent → 3.0" in source  # the flow along x -> x * y
+    assert f"tangent → {format_number(COS2)}" in source
+    assert "Σ 3.0 + (-0.4161) = 2.5839" in source  # f adds its two operands' shares
+    assert ">grad " not in source
+    assert "grad ←" not in source
+    assert x.grad == 0.0
+
+
+def test_draw_without_tangents_is_unchanged() -> None:
+    f, _, _ = example()
+    before = draw(f).source
+    assert draw(f, tangents=None).source == before
+    assert "tangent" not in before
+
+
+def test_steps_play_forward_mode_one_frame_per_forward_ledger_row() -> None:
+    f, x, _ = example()
+    frames = list(steps(f, mode="forward", tangents={x: 1.0}))
+    assert len(frames) == 5
+    assert frames[0].caption.startswith("step 1/5: x carries tangent 1.0")
+    assert "tangent ?" in frames[0].source  # f is not reached yet
+    assert "tangent 3.0 + …" in frames[0].source  # x * y has one of its two shares
+    assert "tangent ?" not in frames[-1].source
+    page = step_through(f, mode="forward", tangents={x: 1.0}, widget=False)
+    assert page.title == "forward sweep to f: 5 steps"
+
+
+def test_steps_forward_mode_needs_tangents_and_tangents_need_forward_mode() -> None:
+    f, x, _ = example()
+    with pytest.raises(TypeError, match=r"mode='forward'\) needs tangents="):
+        list(steps(f, mode="forward"))
+    with pytest.raises(TypeError, match=r"plays forward mode: pass mode='forward'"):
+        list(steps(f, tangents={x: 1.0}))
+    with pytest.raises(ValueError, match=r"mode='sideways'"):
+        list(steps(f, mode="sideways"))  # type: ignore[arg-type]
