@@ -26,11 +26,24 @@ from autograd_lite.autodiff import (
     zero_grad,
 )
 from autograd_lite.compiled import Compiled, CompiledWithAux, JitError, jit
+from autograd_lite.forward import (
+    Dual,
+    ForwardSweep,
+    Jacobian,
+    graph_jacobian,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    linearize,
+    push_tangents,
+    vjp,
+)
 from autograd_lite.numerical import GradcheckReport, gradcheck
 from autograd_lite.ops import OPS, Op
 from autograd_lite.text.anomaly import NonFiniteError, detect_anomaly
-from autograd_lite.text.ledger import Ledger, explain, forward_table, trace
-from autograd_lite.text.questions import paths, summary, tree, why
+from autograd_lite.text.ledger import Ledger, explain, forward_ledger, forward_table, trace
+from autograd_lite.text.questions import count_paths, paths, summary, tree, why
 from autograd_lite.train import DivergenceError
 from autograd_lite.value import Value
 from autograd_lite.viz import draw, draw_network, step_through, steps
@@ -44,13 +57,17 @@ __all__ = [
     "Compiled",
     "CompiledWithAux",
     "DivergenceError",
+    "Dual",
+    "ForwardSweep",
     "GradcheckReport",
+    "Jacobian",
     "JitError",
     "Ledger",
     "NonFiniteError",
     "Op",
     "Value",
     "__version__",
+    "count_paths",
     "datasets",
     "detect_anomaly",
     "draw",
@@ -58,19 +75,27 @@ __all__ = [
     "enable_grad",
     "exercises",
     "explain",
+    "forward_ledger",
     "forward_table",
     "grad",
     "gradcheck",
     "gradients",
     "graph_building",
+    "graph_jacobian",
     "hessian",
     "is_grad_enabled",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
     "jit",
+    "jvp",
+    "linearize",
     "losses",
     "nn",
     "no_grad",
     "optim",
     "paths",
+    "push_tangents",
     "step_through",
     "steps",
     "summary",
@@ -80,6 +105,7 @@ __all__ = [
     "tree",
     "value_and_grad",
     "viz",
+    "vjp",
     "why",
     "zero_grad",
 ]
