@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd_lite.cli.demo import DEMO_FOLDER, _run_demo
-from autograd_lite.cli.derivatives import _run_grad
+from autograd_lite.cli.derivatives import _run_grad, _run_jacobian
 from autograd_lite.cli.errors import _EXIT_CODES, PROG
 from autograd_lite.cli.grading import _run_check
 from autograd_lite.cli.training import (
@@ -87,6 +87,7 @@ run "{PROG} COMMAND --help" for a command's options.
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_grad(commands)
+    _add_jacobian(commands)
     _add_train(commands)
     _add_evaluate(commands)
     _add_demo(commands)
@@ -111,6 +112,7 @@ examples:
   {PROG} grad "relu(x) * abs(y)" x=0.5 y=-2 --check
   {PROG} grad "exp(-x**2)" x=0.5 --json
   {PROG} grad "x*y + sin(x)" x=2 y=3 --source
+  {PROG} grad "x*y + sin(x)" x=2 y=3 --mode forward
 
 {_LANGUAGE}
 
@@ -155,8 +157,53 @@ examples:
         help="also print the Python that jit generates for EXPR: its forward pass and the "
         "chain rule, one line per node and per edge",
     )
+    grad.add_argument(
+        "--mode",
+        choices=("reverse", "forward"),
+        help="compute the gradient by reverse mode (one backward pass) or forward mode (one "
+        "forward sweep per variable), and print what the sweeps cost in multiply-adds",
+    )
     grad.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     grad.set_defaults(handler=_run_grad)
+
+
+def _add_jacobian(commands: Any) -> None:
+    jacobian = commands.add_parser(
+        "jacobian",
+        help="the Jacobian of several expressions, by forward or reverse mode, and its cost",
+        description=_paragraph(
+            "Evaluate each EXPR (one output each) at the given point and print the matrix of "
+            "partial derivatives d(output)/d(variable) with what it cost: forward mode runs one "
+            "sweep per variable, reverse mode one per output, each sweep one multiply-add per "
+            "edge it crosses. Give the expressions, then the values, then the options."
+        ),
+        epilog=f"""\
+examples:
+  {PROG} jacobian "x*y" "x + y" "sin(x)" x=2 y=3
+  {PROG} jacobian "x*y" "x + y" "sin(x)" x=2 y=3 --mode forward
+  {PROG} jacobian "x*y*z" x=1 y=2 z=3 --json
+
+{_LANGUAGE}
+
+{_EXIT_CODES}""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    jacobian.add_argument(
+        "items",
+        metavar="EXPR|NAME=VALUE",
+        nargs="+",
+        help='the expressions, one output each ("x*y" "sin(x)"), then a value for each '
+        "variable (x=2 y=3)",
+    )
+    jacobian.add_argument(
+        "--mode",
+        choices=("reverse", "forward"),
+        default="reverse",
+        help="reverse (one backward pass per expression; the default) or forward (one forward "
+        "sweep per variable)",
+    )
+    jacobian.add_argument("--json", action="store_true", help="print one JSON object instead")
+    jacobian.set_defaults(handler=_run_jacobian)
 
 
 def _add_train(commands: Any) -> None:

@@ -590,3 +590,87 @@ def test_a_variable_that_only_looks_like_the_given_name_says_which_letter() -> N
         "x=3 is given but not used by the expression (its variables: \u0445); variable "
         "'\u0445' contains U+0445 CYRILLIC SMALL LETTER HA, which looks like Latin 'x'"
     ) in err
+
+
+# -- grad --mode and jacobian: forward mode on the command line -----------------------------
+
+
+def test_grad_mode_forward_gives_the_same_gradient_and_says_what_it_cost() -> None:
+    status, out, err = run("grad", "x*y + sin(x)", "x=2", "y=3", "--mode", "forward")
+    assert (status, err) == (EXIT_OK, "")
+    assert "df/dx       2.5838531634528574\n" in out
+    assert "df/dy       2.0\n" in out
+    assert (
+        "cost        forward mode: one sweep per input, 2 inputs x 5 edges = 10 multiply-adds"
+        in out
+    )
+    _, reverse, _ = run("grad", "x*y + sin(x)", "x=2", "y=3", "--mode", "reverse")
+    assert "cost        reverse mode: one sweep per output, 1 output x 5 edges = 5 " in reverse
+    _, plain, _ = run("grad", "x*y + sin(x)", "x=2", "y=3")
+    assert "cost" not in plain  # without --mode the output is as it always was
+
+
+@given(expressions(), points())
+def test_grad_mode_forward_agrees_with_reverse_on_random_expressions(
+    tree: Tree, point: dict[str, float]
+) -> None:
+    expected = reference_value_and_gradient(tree, point)
+    assume(expected is not None)
+    assert expected is not None
+    argv = [tree.text(), *(f"{name}={point[name]!r}" for name in expected[1]), "--json"]
+    status, reverse, _ = run("grad", *argv, "--mode", "reverse")
+    assume(status == EXIT_OK)  # a point where the gradient overflows is refused either way
+    status, forward, err = run("grad", *argv, "--mode", "forward")
+    assert status == EXIT_OK, err
+    ours, theirs = json.loads(forward), json.loads(reverse)
+    n = len(ours["gradient"])
+    assert ours["cost"]["sweeps"] == n
+    if n:  # a constant expression has no variable and takes no sweep
+        assert ours["cost"]["multiply_adds"] == n * ours["cost"]["edges"]
+        assert theirs["cost"]["multiply_adds"] == theirs["cost"]["edges"]
+    scale = max([1.0] + [abs(g) for g in theirs["gradient"].values()])
+    for name, g in theirs["gradient"].items():
+        assert math.isclose(ours["gradient"][name], g, rel_tol=1e-12, abs_tol=1e-12 * scale)
+
+
+def test_jacobian_prints_the_matrix_and_its_cost_either_way() -> None:
+    status, out, err = run("jacobian", "x*y", "x + y", "sin(x)", "x=2", "y=3")
+    assert (status, err) == (EXIT_OK, "")
+    assert out.splitlines()[:3] == [
+        "expressions  x*y, x + y, sin(x)",
+        "at           x = 2.0, y = 3.0",
+        "values       6.0, 5.0, 0.9092974268256817",
+    ]
+    assert "  sin(x)  -0.4161468365471424  0.0" in out
+    assert "cost: reverse mode: one sweep per output, 3 outputs: 2 + 2 + 1 = 5" in out
+    status, out, _ = run("jacobian", "x*y", "x + y", "sin(x)", "x=2", "y=3", "--mode", "forward")
+    assert "cost: forward mode: one sweep per input, 2 inputs x 5 edges = 10" in out
+
+
+def test_jacobian_json_holds_rows_by_variable() -> None:
+    status, out, _ = run("jacobian", "x*y*z", "x - z", "x=1", "y=2", "z=3", "--json")
+    assert status == EXIT_OK
+    result = json.loads(out)
+    assert result["jacobian"] == [{"x": 6.0, "y": 3.0, "z": 2.0}, {"x": 1.0, "y": 0.0, "z": -1.0}]
+    assert result["cost"]["sweeps"] == 2
+    assert result["cost"]["multiply_adds"] == 6  # 4 edges behind x*y*z, 2 behind x - z
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "message"),
+    [
+        (["x=2"], EXIT_USAGE_ERROR, "give the expressions first, then the values"),
+        (["x*y", "x=2"], EXIT_USAGE_ERROR, "variable y has no value"),
+        (["x*y", "sin(x)", "x=2", "y=3", "w=1"], EXIT_USAGE_ERROR, "not used by any of the"),
+        (["2"], EXIT_USAGE_ERROR, "a Jacobian needs a variable"),
+        (["log(x)", "x=-1"], EXIT_RUNTIME_ERROR, "log is defined"),
+        (["x*y", "x=2", "y=3", "--mode", "sideways"], EXIT_USAGE_ERROR, "invalid choice"),
+    ],
+)
+def test_jacobian_errors_are_one_line_with_the_right_status(
+    argv: list[str], status: int, message: str
+) -> None:
+    got, out, err = run("jacobian", *argv)
+    assert got == status
+    assert out == ""
+    assert message in err
