@@ -798,7 +798,8 @@ def test_draw_with_tangents_shows_each_nodes_tangent_and_each_edges_flow() -> No
     assert "tangent 1.0" in source  # x
     assert "tangent 3.0" in source  # x * y
     assert f"tangent {format_number(3.0 + COS2)}" in source  # f
-    assert "tangent → 3.0" in source  # the flow along x -> x * y
+    edge = next(line for line in source.splitlines() if "∂(x * y)/∂x" in line)
+    assert "tangent → 3.0" in edge  # along x -> x * y flows y * 1.0, not x's own tangent 1.0
     assert f"tangent → {format_number(COS2)}" in source
     assert "Σ 3.0 + (-0.4161) = 2.5839" in source  # f adds its two operands' shares
     assert ">grad " not in source
