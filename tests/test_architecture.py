@@ -49,6 +49,7 @@ LAYERS: dict[str, int] = {
     "autodiff": 0,
     # the rest of the engine, and private helpers shared above the core
     "forward": 1,
+    "dual": 1,
     "_helpers": 1,
     "_moved": 1,
     # the text views: notation, tables, ledger, questions, anomaly (read graphs, never draw)
