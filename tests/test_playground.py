@@ -13,6 +13,7 @@ screenshot in ``out/playground-screenshots/``.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import json
 import math
@@ -381,8 +382,19 @@ def test_build_copies_the_packages_own_files(tmp_path: Path) -> None:
         ).read_bytes()
     pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
     assert manifest["versions"] == {name: pins[name] for name in ("pyodide", "@viz-js/viz")}
-    for name in ("app.html", "worker.js", "playground.js", "playground.py"):
+    for name in ("app.html", "worker.js", "viz-worker.js", "playground.js", "playground.py"):
         assert (target / name).is_file()
+    # Python with the package imported, for the page to restore (with node on the machine).
+    if shutil.which("node"):
+        listed = manifest["snapshot"]
+        assert listed["name"] == "snapshot.bin.gz"
+        data = (target / listed["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == listed["sha256"]
+        assert data[:2] == b"\x1f\x8b"  # gzip
+    assert (
+        manifest["glue"]["sha256"]
+        == hashlib.sha256((PLAYGROUND / "playground.py").read_bytes()).hexdigest()
+    )
     assert (target / "pyodide" / "pyodide.asm.wasm").stat().st_size > 1_000_000
     assert (target / "viz" / "viz-global.js").is_file()
     # Pinned exactly, and locked: npm ci installs these versions and no others.
@@ -404,7 +416,7 @@ def test_build_copies_subpackages_by_their_path(
     (package / "nn" / "layers.py").write_text("LAYERS = 1\n")
     (package / "nn" / "__pycache__" / "layers.cpython-311.py").write_text("")
     monkeypatch.setattr(build, "PACKAGE", package)
-    target = build.build(tmp_path / "site")
+    target = build.build(tmp_path / "site", snapshot=False)  # this package cannot run
     manifest = json.loads((target / "manifest.json").read_text())
     assert [f["name"] for f in manifest["package"]] == [
         "__init__.py",

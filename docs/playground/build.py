@@ -133,8 +133,11 @@ def build_mathjax(site: str | Path) -> Path:
     return target
 
 
-def build(site: str | Path) -> Path:
-    """Write the playground into ``site/playground``; return that folder."""
+def build(site: str | Path, snapshot: bool = True) -> Path:
+    """Write the playground into ``site/playground``; return that folder.
+
+    ``snapshot=False`` skips the Python snapshot (``make_snapshot``), for a quick build.
+    """
     target = Path(site) / "playground"
     for package, _, _ in RUNTIME:
         _check_installed(package)
@@ -163,10 +166,10 @@ def build(site: str | Path) -> Path:
         "versions": {package: _version(package) for package, _, _ in RUNTIME},
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    snapshot = make_snapshot(target)
-    if snapshot is not None:
-        digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()
-        manifest["snapshot"] = {"name": snapshot.name, "sha256": digest}
+    made = make_snapshot(target) if snapshot else None
+    if made is not None:
+        digest = hashlib.sha256(made.read_bytes()).hexdigest()
+        manifest["snapshot"] = {"name": made.name, "sha256": digest}
         text = json.dumps(manifest, indent=1) + "\n"
         (target / "manifest.json").write_text(text, encoding="utf-8")
     return target
@@ -192,7 +195,9 @@ def make_snapshot(target: Path) -> Path | None:
             timeout=600,
         )
     except subprocess.CalledProcessError as error:
-        raise BuildError(f"snapshot.mjs failed: {error.stderr.strip()[-2000:]}") from None
+        raise BuildError(
+            f"snapshot.mjs could not import the package in Pyodide:\n{error.stderr.strip()[-2000:]}"
+        ) from None
     finally:
         (target / "snapshot.mjs").unlink()
     return stale

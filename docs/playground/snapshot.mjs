@@ -25,7 +25,13 @@ for (const name of files) {
   pyodide.FS.mkdirTree(target.slice(0, target.lastIndexOf("/")));
   pyodide.FS.writeFile(target, fs.readFileSync(path.join(folder, name)));
 }
-pyodide.runPython("import sys; sys.path.insert(0, '/playground'); import playground");
+try {
+  pyodide.runPython("import sys; sys.path.insert(0, '/playground'); import playground");
+} catch (error) {
+  // The Python traceback, not Pyodide's minified JavaScript around it.
+  console.error(String(error.message || error).trim().split("\n").slice(-6).join("\n"));
+  process.exit(1);
+}
 const snapshot = pyodide.makeMemorySnapshot();
 fs.writeFileSync(path.join(folder, "snapshot.bin.gz"), zlib.gzipSync(snapshot, { level: 6 }));
 console.log(`snapshot.bin.gz: ${snapshot.length} bytes of memory`);
