@@ -99,7 +99,7 @@ def op_methods(value_class: type) -> dict[str, list[str]]:
     ops = importlib.import_module(f"{PACKAGE}.ops").OPS
     built: dict[str, list[str]] = {name: [] for name in ops}
     for attribute, obj in vars(value_class).items():
-        row = getattr(obj, "__name__", None)
+        row = str(getattr(obj, "__name__", ""))
         if callable(obj) and row in ops and (row == attribute or attribute.startswith("_")):
             built[row].append(attribute)
     return built
