@@ -16,8 +16,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import hashlib
 import http.server
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
@@ -64,14 +66,36 @@ def _first_answer(driver: Any, url: str) -> dict[str, Any]:
     raise RuntimeError("the playground gave no answer in 300 s")
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 #: The page files an older commit's playground had (its build.py is not run: the
 #: package files and runtimes come from this build).
 OLD_PAGE_FILES = ("app.html", "playground.css", "playground.js", "worker.js", "playground.py")
 
 
 def _old_page(site: Path, commit: str) -> None:
-    """``site/before/``: this build's runtimes and package with ``commit``'s page files."""
+    """``site/before/``: this build's runtimes with ``commit``'s page and package files
+    (its package listed in its manifest as that commit's build listed it)."""
     shutil.copytree(site / "playground", site / "before")
+    shutil.rmtree(site / "before" / "autograd_lite")
+    (site / "before" / "snapshot.bin.gz").unlink(missing_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, "autograd_lite"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(site / "before")], input=archive, check=True)
+    manifest = json.loads((site / "playground" / "manifest.json").read_text(encoding="utf-8"))
+    package = site / "before" / "autograd_lite"
+    manifest["package"] = [
+        {"name": path.relative_to(package).as_posix(), "sha256": _sha256(path)}
+        for path in sorted(package.rglob("*.py"))
+    ]
+    manifest.pop("snapshot", None)
+    (site / "before" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     for name in OLD_PAGE_FILES:
         text = subprocess.run(
             ["git", "show", f"{commit}:docs/playground/{name}"],

@@ -61,7 +61,8 @@ async function packageFiles(manifest) {
 }
 
 // Cache across visits: after the first visit, a memory snapshot of Python with the
-// package imported is kept in the browser's Cache Storage, keyed by the SHA-256 of
+// package imported (the site's, unzipped, or one made here when the site has none) is
+// kept in the browser's Cache Storage, keyed by the SHA-256 of
 // manifest.json (which lists every file's SHA-256) and the Pyodide version, so a later
 // visit restores it instead of starting Python and importing the package again. A
 // snapshot of other files is never used: a changed file changes the manifest.
@@ -117,7 +118,12 @@ async function boot() {
   const sources = packageFiles(manifest);
   sources.catch(() => {}); // reported below, once Pyodide is up or has failed
   const indexURL = new URL("pyodide/", base).href;
-  const snapshot = (await cachedSnapshot(key)) || (await siteSnapshot(manifest));
+  let snapshot = await cachedSnapshot(key);
+  let keep = false; // the site's snapshot, unzipped, is kept for the next visit
+  if (!snapshot) {
+    snapshot = await siteSnapshot(manifest);
+    keep = Boolean(snapshot);
+  }
   let files = null;
   if (snapshot) {
     try {
@@ -125,8 +131,9 @@ async function boot() {
       files = await sources; // checked against the manifest before anything runs
       writeFiles(files); // the snapshot holds Python's memory, not its files
       glue = pyodide.pyimport("playground");
-      timings.snapshot = "restored";
+      timings.snapshot = keep ? "restored from the site" : "restored from the cache";
       mark("pyodide loaded");
+      if (keep) setTimeout(() => keepSnapshot(key, snapshot), 0); // after the page is answered
     } catch (error) {
       if (error && String(error.message).includes("does not match manifest.json")) throw error;
       pyodide = null; // a snapshot this Pyodide cannot restore: start afresh
