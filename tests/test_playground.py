@@ -230,7 +230,7 @@ def test_a_domain_error_says_which_operand_the_rule_means() -> None:
     # "1/x at x = 0 says defined for y != 0 (there is no y)".
     answer = ask("1/x", x=0.0)
     assert answer["kind"] == "evaluation"
-    assert answer["error"].endswith("(the rule writes div as x / y: here x = 1.0, y = 0.0)")
+    assert answer["error"].endswith("for y != 0; here x / y has x = 1.0, y = 0.0")
     assert answer["variables"] == ["x"]  # its point is the problem: the box stays
 
 
@@ -1063,7 +1063,7 @@ def test_the_expression_display_is_never_stale(browser: Any, site: str) -> None:
         set_variable(browser, "x", "0")
         wait_for(lambda: settled(browser, "1/x")["ok"] is False, "the error at x = 0")
         text = by_id(browser, "expr-error").text
-        assert "(the rule writes div as x / y: here x = 1.0, y = 0.0)" in text
+        assert "for y != 0; here x / y has x = 1.0, y = 0.0" in text
         assert [e.get_attribute("id") for e in browser.find_elements("css selector", ".value")] == [
             "var-x"
         ]  # its point is the problem: the box stays, to fix it

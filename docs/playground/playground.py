@@ -29,13 +29,11 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from autograd_lite import (
-    OPS,
     Compiled,
     Value,
     datasets,
@@ -176,7 +174,7 @@ def analyze(request: str) -> str:
             {
                 "ok": False,
                 "kind": kind,
-                "error": _explain_domain(error.message),
+                "error": error.message,
                 "pointer": error.pointer(),
                 "start": error.start,
                 "end": error.end,
@@ -453,32 +451,6 @@ def _describe(order: Sequence[Value], rows: list[list[str]], drawing: dict[str, 
 def _text(number: float) -> str:
     """A number as Python's repr prints it, or "n/a (not finite)" (JSON has no inf or nan)."""
     return repr(number) if math.isfinite(number) else "n/a (not finite)"
-
-
-_DOMAIN = re.compile(r"^(?P<call>.*): (?P<op>\w+) is defined \(with a finite derivative\) for ")
-
-
-def _explain_domain(message: str) -> str:
-    """Say which operand the op table's formal names mean in a domain message.
-
-    The op table writes each rule with its own letters (``div`` is ``x / y``, defined
-    for ``y != 0``), which read as the learner's variables: ``1/x`` at x = 0 said
-    "defined for y != 0" with no y in sight. Each letter gets its number here.
-    """
-    match = _DOMAIN.match(message)
-    if match is None or match["op"] not in OPS:
-        return message
-    template = OPS[match["op"]].template
-    letters = re.findall(r"\{(\w+)\}", template)
-    pattern = re.escape(template)
-    for letter in dict.fromkeys(letters):
-        pattern = pattern.replace(re.escape("{" + letter + "}"), f"(?P<{letter}>.+?)", 1)
-    call = re.fullmatch(pattern, match["call"])
-    if call is None:
-        return message
-    where = ", ".join(f"{letter} = {call[letter]}" for letter in dict.fromkeys(letters))
-    written = template.format_map({letter: letter for letter in letters})
-    return f"{message} (the rule writes {match['op']} as {written}: here {where})"
 
 
 def _dump(answer: dict[str, Any]) -> str:
