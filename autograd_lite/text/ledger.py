@@ -91,13 +91,8 @@ class LedgerRow:
 
     def update_text(self, precision: int = 4) -> str:
         """``0.0 → 3.0``, or ``-0.4161 → -0.4161 + 3.0 = 2.5839`` when adding to a sum."""
-        before = format_number(self.before, precision)
-        after = format_number(self.after, precision)
-        if self.before == 0.0:
-            return f"{before} → {after}"
-        added = format_number(self.contribution, precision)
-        sign = "- " + added[1:] if added.startswith("-") else "+ " + added
-        return f"{before} → {before} {sign} = {after}"
+        first = self.before == 0.0
+        return _running_sum(self.before, self.contribution, self.after, first, precision)
 
     def sentence(self, precision: int = 4) -> str:
         """The step in words, used as a caption in step-through drawings."""
@@ -455,13 +450,8 @@ class TangentRow:
 
     def update_text(self, precision: int = 4) -> str:
         """``0.0 → 3.0``, or ``3.0 → 3.0 - 0.4161 = 2.5839`` when adding to a sum."""
-        before = format_number(self.before, precision)
-        after = format_number(self.after, precision)
-        if self.index == 0:
-            return f"{before} → {after}"
-        added = format_number(self.contribution, precision)
-        sign = "- " + added[1:] if added.startswith("-") else "+ " + added
-        return f"{before} → {before} {sign} = {after}"
+        first = self.index == 0
+        return _running_sum(self.before, self.contribution, self.after, first, precision)
 
     def sentence(self, precision: int = 4) -> str:
         """The step in words, used as a caption in forward step-through drawings."""
@@ -628,3 +618,14 @@ def forward_ledger(
 
     sweep = push_tangents(list(outs), seeds, record=record)
     return TangentLedger(tuple(outs), dict(seeds), rows, sweep, names, precision)
+
+
+def _running_sum(before: float, added: float, after: float, first: bool, precision: int) -> str:
+    """One step of a sum as the ledgers write it: ``0.0 → 3.0`` for its first term,
+    ``-0.4161 → -0.4161 + 3.0 = 2.5839`` after (a gradient or a tangent adding up)."""
+    old, new = format_number(before, precision), format_number(after, precision)
+    if first:
+        return f"{old} → {new}"
+    term = format_number(added, precision)
+    sign = "- " + term[1:] if term.startswith("-") else "+ " + term
+    return f"{old} → {old} {sign} = {new}"
