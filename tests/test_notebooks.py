@@ -19,6 +19,7 @@ back and prints the times)::
 
 from __future__ import annotations
 
+import concurrent.futures
 import importlib.util
 import json
 import os
@@ -411,11 +412,53 @@ def _assert_prints_what_is_committed(path: Path, executed: Any, where: str = "")
         )
 
 
+#: Notebooks run this many at a time, each in its own kernel process, so the machine's
+#: two cores both work once the version matrix beside the test run has finished.
+NOTEBOOK_WORKERS = 2
+_RUNS: dict[tuple[str, bool], concurrent.futures.Future[Any]] = {}
+_POOL: list[concurrent.futures.ThreadPoolExecutor] = []
+
+
+def executed(path: Path, session: pytest.Session, another_machine: bool = False) -> Any:
+    """``execute(path)`` (with ``ANOTHER_MACHINE``'s environment if asked), from runs
+    started together: the first call starts the runs of every notebook test the session
+    selected, in order, ``NOTEBOOK_WORKERS`` at a time, and each call waits for its own."""
+    if not _POOL:
+        _POOL.append(concurrent.futures.ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS))
+        kinds = {
+            "test_notebook_runs_top_to_bottom": False,
+            "test_notebook_prints_the_same_on_another_machine": True,
+        }
+        for item in session.items:
+            kind = kinds.get(getattr(item, "originalname", ""))
+            callspec = getattr(item, "callspec", None)
+            if kind is None or callspec is None:
+                continue
+            p = callspec.params["path"]
+            if _runnable(p):
+                env = {**os.environ, **ANOTHER_MACHINE} if kind else None
+                _RUNS[(p.name, kind)] = _POOL[0].submit(execute, p, env)
+    future = _RUNS.get((path.name, another_machine))
+    return (
+        execute(path, env={**os.environ, **ANOTHER_MACHINE} if another_machine else None)
+        if future is None
+        else future.result()
+    )
+
+
+def _runnable(path: Path) -> bool:
+    try:
+        _skip_unless_runnable(path)
+    except pytest.skip.Exception:
+        return False
+    return True
+
+
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_top_to_bottom(path: Path) -> None:
+def test_notebook_runs_top_to_bottom(path: Path, request: pytest.FixtureRequest) -> None:
     _skip_unless_runnable(path)
-    _assert_prints_what_is_committed(path, execute(path))
+    _assert_prints_what_is_committed(path, executed(path, request.session))
 
 
 # Another machine CI may run on: PyTorch's generic CPU kernels instead of this CPU's AVX2 or
@@ -438,13 +481,15 @@ TORCH_NOTEBOOKS = [
 
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", TORCH_NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_prints_the_same_on_another_machine(path: Path) -> None:
+def test_notebook_prints_the_same_on_another_machine(
+    path: Path, request: pytest.FixtureRequest
+) -> None:
     # Notebook 9 printed PyTorch's rounding error ("largest output difference: 1.4e-14"), and
     # another machine of the same kind printed 1.1e-14: with the generic kernels this one
     # prints 7.1e-15. A rounding-level number is printed as a bound ("below 1e-12? True").
     _skip_unless_runnable(path)
-    executed = execute(path, env={**os.environ, **ANOTHER_MACHINE})
-    _assert_prints_what_is_committed(path, executed, f" or machine-dependent ({ANOTHER_MACHINE})")
+    run = executed(path, request.session, another_machine=True)
+    _assert_prints_what_is_committed(path, run, f" or machine-dependent ({ANOTHER_MACHINE})")
 
 
 # -- regenerating the committed outputs -----------------------------------------------------
