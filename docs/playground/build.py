@@ -39,8 +39,11 @@ PAGE_FILES = (
     "playground.js",
     "worker.js",
     "viz-worker.js",
-    "playground.py",
 )
+
+#: The Python glue the worker imports, next to the package: ``playground`` (expression
+#: mode, and the entry point) imports ``network_mode`` (network mode).
+GLUE_FILES = ("playground.py", "network_mode.py")
 
 #: What the page needs from each pinned npm package (package folder, files, target folder).
 RUNTIME = (
@@ -159,10 +162,15 @@ def build(site: str | Path, snapshot: bool = True) -> Path:
         shutil.copyfile(path, sources / name)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         listed.append({"name": name, "sha256": digest})
-    glue = HERE / "playground.py"
+    glue = []
+    for name in GLUE_FILES:
+        shutil.copyfile(HERE / name, target / name)
+        glue.append(
+            {"name": name, "sha256": hashlib.sha256((HERE / name).read_bytes()).hexdigest()}
+        )
     manifest = {
         "package": listed,
-        "glue": {"name": glue.name, "sha256": hashlib.sha256(glue.read_bytes()).hexdigest()},
+        "glue": glue,
         "versions": {package: _version(package) for package, _, _ in RUNTIME},
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")

@@ -18,7 +18,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(folder, "manifest.json"), 
 const pyodide = await loadPyodide({ indexURL: path.join(folder, "pyodide") + path.sep, _makeSnapshot: true });
 const files = [
   ...manifest.package.map((file) => `autograd_lite/${file.name}`),
-  manifest.glue.name,
+  ...manifest.glue.map((file) => file.name),
 ];
 for (const name of files) {
   const target = `/playground/${name}`;

@@ -41,11 +41,11 @@ async function sha256(bytes) {
 }
 
 // The package's files, fetched and checked while Pyodide loads (they do not need it):
-// [path in Pyodide's file system, bytes], the glue module last.
+// [path in Pyodide's file system, bytes], the glue modules last.
 async function packageFiles(manifest) {
   const wanted = [
     ...manifest.package.map((file) => ({ ...file, url: `autograd_lite/${file.name}` })),
-    { ...manifest.glue, url: manifest.glue.name },
+    ...manifest.glue.map((file) => ({ ...file, url: file.name })),
   ];
   const files = await Promise.all(
     wanted.map(async (file) => {
@@ -144,7 +144,7 @@ async function boot() {
     pyodide = await loadPyodide({ indexURL, _makeSnapshot: true });
     mark("pyodide loaded");
     files = await sources;
-    status(`importing autograd_lite (${files.length - 1} files)…`);
+    status(`importing autograd_lite (${files.length - manifest.glue.length} files)…`);
     writeFiles(files);
     pyodide.runPython("import sys; sys.path.insert(0, '/playground'); import playground");
     // Taken before any JavaScript object points into Python (pyimport makes one).
