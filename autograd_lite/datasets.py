@@ -6,7 +6,8 @@ from their own ``random.Random(seed)``, so the same call always gives the same
 data and never disturbs the global ``random`` state.
 
 Labels are 0, 1, ... (class indices). For micrograd's hinge loss, map binary
-labels to -1/+1 with ``[2 * t - 1 for t in y]``.
+labels to -1/+1 with ``[2 * t - 1 for t in y]``. The regression set ``bumps``
+gives float targets instead.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from autograd_lite._helpers import is_whole, linspace
 __all__ = [
     "MAX_SAMPLES",
     "blobs",
+    "bumps",
     "circles",
     "digits",
     "moons",
@@ -40,6 +42,7 @@ MAX_SAMPLES: int | None = 1_000_000
 
 Samples = list[list[float]]
 Labels = list[int]
+Targets = list[float]
 T = TypeVar("T")
 L = TypeVar("L")
 
@@ -152,6 +155,41 @@ def spirals(
             X.append([r * math.sin(t), r * math.cos(t)])
             y.append(label)
     return _shuffle_and_jitter(X, y, rng, 0.0)
+
+
+#: ``bumps``' two Gaussian bumps: (centre x1, centre x2, height); their width.
+BUMPS = ((-0.4, -0.3, 1.0), (0.45, 0.35, -1.0))
+BUMP_WIDTH = 0.35
+
+
+def bumps(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Samples, Targets]:
+    """A regression set: a positive and a negative Gaussian bump over the square.
+
+    ``n`` points drawn uniformly from [-1, 1]²; the target of (x1, x2) is
+    ``Σ h·exp(-((x1 - c1)² + (x2 - c2)²) / (2·w²))`` over ``BUMPS`` (heights +1
+    and -1, width ``BUMP_WIDTH``), so targets lie in about [-1, 1]; ``noise``
+    is the standard deviation of Gaussian noise added to each target (the points
+    stay where they are at any noise). A smooth surface no plane fits, so a
+    network needs hidden units for it (TensorFlow Playground's "multi Gaussian"
+    regression set is of this kind).
+
+    Example:
+        >>> X, y = bumps(3, noise=0.0, seed=0)
+        >>> [round(v, 4) for v in X[0]], round(y[0], 4)
+        ([0.6888, 0.5159], -0.7076)
+    """
+    _check_size(n, 1, "bumps")
+    rng = _rng(seed, noise, "bumps")
+    # The points first, then the noise: the same seed gives the same points at any noise.
+    X: Samples = [[rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)] for _ in range(n)]
+    y: Targets = []
+    for x1, x2 in X:
+        target = math.fsum(
+            h * math.exp(-((x1 - c1) ** 2 + (x2 - c2) ** 2) / (2 * BUMP_WIDTH**2))
+            for c1, c2, h in BUMPS
+        )
+        y.append(target + rng.gauss(0.0, noise) if noise else target)
+    return X, y
 
 
 def blobs(

@@ -1,5 +1,5 @@
 """datasets: shapes and labels, geometry, determinism by seed without touching
-the global random state, train_test_split, and bad arguments."""
+the global random state, train_test_split, the regression set, and bad arguments."""
 
 from __future__ import annotations
 
@@ -130,6 +130,29 @@ def test_train_test_split_partitions_the_data_reproducibly() -> None:
     assert unshuffled[1] == X[:4]
 
 
+def test_bumps_targets_are_the_two_gaussians_plus_seeded_noise() -> None:
+    random.seed(5)
+    expected_next = random.random()
+    random.seed(5)
+    X, y = datasets.bumps(400, noise=0.0, seed=2)
+    assert random.random() == expected_next
+    assert len(X) == len(y) == 400
+    assert all(-1.0 <= v <= 1.0 for x in X for v in x)
+    for (x1, x2), target in zip(X, y):
+        # Written out by hand: +1 at (-0.4, -0.3), -1 at (0.45, 0.35), width 0.35.
+        up = math.exp(-((x1 + 0.4) ** 2 + (x2 + 0.3) ** 2) / (2 * 0.35**2))
+        down = math.exp(-((x1 - 0.45) ** 2 + (x2 - 0.35) ** 2) / (2 * 0.35**2))
+        assert target == pytest.approx(up - down, abs=1e-15)
+    assert max(y) > 0.9
+    assert min(y) < -0.9
+    noisy_X, noisy_y = datasets.bumps(400, noise=0.2, seed=2)
+    assert noisy_X == X  # noise moves the targets only
+    residuals = [a - b for a, b in zip(noisy_y, y)]
+    spread = math.sqrt(sum(r * r for r in residuals) / len(residuals))
+    assert 0.15 < spread < 0.25
+    assert datasets.bumps(50, seed=3) == datasets.bumps(50, seed=3) != datasets.bumps(50, seed=4)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
@@ -139,6 +162,9 @@ def test_train_test_split_partitions_the_data_reproducibly() -> None:
         (lambda: datasets.circles(10, factor=1.0), ValueError, "factor"),
         (lambda: datasets.spirals(10, n_classes=1), ValueError, "n_classes"),
         (lambda: datasets.blobs(10, centers=0), ValueError, "centers must be >= 1"),
+        (lambda: datasets.bumps(0), ValueError, "bumps: n must be an int >= 1"),
+        (lambda: datasets.bumps(5, noise=math.inf), ValueError, "noise level"),
+        (lambda: datasets.bumps(5, seed="1"), TypeError, "seed must be an int"),
         (lambda: datasets.blobs(10, centers=[[0.0], [1.0, 2.0]]), ValueError, "same"),
         (lambda: datasets.train_test_split([[1.0]], [0, 1]), ValueError, "1 samples but y has 2"),
         (
