@@ -469,6 +469,7 @@ def draw(
     label_parameters: bool = False,
     highlight: Iterable[tuple[Value, Value]] = (),
     tangents: Mapping[Value, float] | None = None,
+    nodes: Iterable[Value] | None = None,
 ) -> Graph:
     """Draw the computation graph behind ``root``.
 
@@ -509,6 +510,10 @@ def draw(
             instead of its gradient, each edge the tangent that flowed forward
             along it (``tangent → 3.0``), and a node made from two operands the Σ
             of their shares. Nothing changes any ``.grad``.
+        nodes: draw only these nodes of the graph (with their op circles), e.g.
+            the nodes on the paths from a weight to the loss; an input not drawn
+            ends in a dashed ``n more inputs …`` stub, a user not drawn in a
+            ``used by n more …`` one. Not with ``around``.
 
     Raises:
         ValueError: the graph is bigger than ``max_nodes`` (the message says how
@@ -526,11 +531,15 @@ def draw(
     _check_max_nodes(max_nodes)
     if collapse is not None:
         return _draw_neurons(root, collapse, rankdir, precision, title, label_parameters)
-    if around is None:
+    if around is None and nodes is None:
         _refuse_past(root, max_nodes, "draw")  # before walking the whole graph
     order = topological_order(root)
     cluster_of, cluster_titles = _cluster_index(clusters, set(order))
-    if around is not None:
+    if nodes is not None:
+        if around is not None:
+            raise ValueError("draw: give nodes= or around=, not both")
+        visible = _chosen_nodes(nodes, set(order), max_nodes)
+    elif around is not None:
         if not isinstance(around, Value):
             raise TypeError(f"around= must be a Value in the graph, got {type(around).__name__}")
         if around not in set(order):
@@ -562,6 +571,25 @@ def draw(
         tangents=None if tangents is None else forward_ledger(root, tangents, precision),
     )
     return Graph(_dot(look, visible), title)
+
+
+def _chosen_nodes(nodes: Any, in_graph: set[Value], max_nodes: int | None) -> set[Value]:
+    """``draw(nodes=...)`` checked: Values of root's graph, within ``max_nodes``."""
+    if isinstance(nodes, Value) or not isinstance(nodes, Iterable):
+        raise TypeError(f"nodes= takes an iterable of Values, got {type(nodes).__name__}")
+    chosen = set()
+    for node in nodes:
+        if not isinstance(node, Value):
+            raise TypeError(f"nodes= takes Values, got {type(node).__name__}")
+        if node not in in_graph:
+            raise ValueError(f"nodes=: {node!r} is not a node of root's graph")
+        chosen.add(node)
+    if max_nodes is not None and len(chosen) > max_nodes:
+        raise ValueError(
+            f"draw: nodes= holds {len(chosen):,} nodes, more than max_nodes={max_nodes:,}, "
+            "which would be an unreadable drawing; pass max_nodes=None to draw it anyway"
+        )
+    return chosen
 
 
 def _marked_edges(

@@ -10,7 +10,7 @@ import html
 import itertools
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from autograd_lite._helpers import write_atomically
@@ -26,6 +26,7 @@ from autograd_lite.viz.graphs import (
     MAX_NODES,
     _check_common,
     _check_max_nodes,
+    _chosen_nodes,
     _dot,
     _Look,
     _parameter_set,
@@ -54,9 +55,9 @@ def steps(
     ``caption_in_picture=False`` (for a page that shows the caption itself, as
     ``step_through`` and the playground do, so it is not shown twice). Other
     keyword arguments go to ``viz.draw`` (``rankdir``, ``precision``,
-    ``parameters``, ``max_nodes``: a graph with more nodes than ``viz.MAX_NODES``
-    is refused before anything is computed, and ``max_nodes=None`` lifts the
-    limit). The graph's gradients are not changed.
+    ``parameters``, ``nodes``: every frame draws only those nodes, ``max_nodes``:
+    a graph with more nodes than ``viz.MAX_NODES`` is refused before anything is
+    computed, and ``max_nodes=None`` lifts the limit). The graph's gradients are not changed.
 
     Example:
         >>> x = Value(3.0, label="x")
@@ -213,6 +214,7 @@ def _draw_step(
     precision = int(options.get("precision", 4))
     _check_common(root, rankdir, precision)
     order = topological_order(root)
+    visible = _visible(options, order)
     look = _Look(
         root,
         order,
@@ -225,7 +227,7 @@ def _draw_step(
         current=row,
         caption=caption if caption_in_picture else "",
     )
-    return Graph(_dot(look, set(order)), caption)
+    return Graph(_dot(look, visible), caption)
 
 
 def _forward_mode(mode: Any, tangents: Mapping[Value, float] | None, where: str) -> bool:
@@ -274,14 +276,25 @@ def _forward_steps(
             tangents=ledger,
             current_tangent=row,
         )
-        yield Graph(_dot(look, set(order)), caption)
+        yield Graph(_dot(look, _visible(options, order)), caption)
 
 
 def _check_step_options(options: dict[str, Any]) -> None:
-    allowed = {"rankdir", "precision", "parameters", "max_nodes"}
+    allowed = {"rankdir", "precision", "parameters", "max_nodes", "nodes"}
     unknown = set(options) - allowed
     if unknown:
         raise TypeError(f"steps() got unexpected options {sorted(unknown)}; use {sorted(allowed)}")
+    if options.get("nodes") is not None:  # read once: every frame draws the same nodes
+        nodes = options["nodes"]
+        if isinstance(nodes, Value) or not isinstance(nodes, Iterable):
+            raise TypeError(f"nodes= takes an iterable of Values, got {type(nodes).__name__}")
+        options["nodes"] = list(nodes)
+
+
+def _visible(options: dict[str, Any], order: list[Value]) -> set[Value]:
+    """The nodes each frame draws: ``nodes=`` (checked) or the whole graph."""
+    nodes = options.get("nodes")
+    return set(order) if nodes is None else _chosen_nodes(nodes, set(order), None)
 
 
 def _step_widget(frames: list[tuple[str, str]], title: str) -> Any:

@@ -250,6 +250,44 @@ def test_around_draws_a_neighbourhood_with_stubs() -> None:
         draw(root, around=middle, radius=-1)
 
 
+def test_nodes_draws_only_the_nodes_given_with_stubs_for_the_rest() -> None:
+    # The paths from w to the loss: w * a, that + b, tanh of it, the loss; not a or b.
+    w, a, b = Value(0.5, label="w"), Value(2.0, label="a"), Value(-1.0, label="b")
+    wa = w * a
+    z = wa + b
+    h = z.tanh()
+    h.label = "h"
+    loss = h * h
+    loss.label = "L"
+    loss.backward()
+    on_paths = [w, wa, z, h, loss]
+    source = draw(loss, nodes=(n for n in on_paths)).source  # any iterable, read once
+    assert sorted(re.findall(r"<b>(.*?)</b>", source)) == sorted(
+        ["w", "w * a", "(w * a) + b", "h", "L"]
+    )
+    assert source.count("1 more input …") == 2  # a into w * a, b into the sum
+    assert source == draw(loss, nodes=set(on_paths)).source
+    # Every step frame draws the same nodes; the frames are still one per ledger row.
+    frames = list(steps(loss, nodes=iter(on_paths), caption_in_picture=False))
+    assert len(frames) == len(list(steps(loss)))
+    for frame in frames:
+        assert sorted(re.findall(r"<b>(.*?)</b>", frame.source)) == sorted(
+            ["w", "w * a", "(w * a) + b", "h", "L"]
+        )
+    with pytest.raises(ValueError, match="is not a node of root's graph"):
+        draw(loss, nodes=[w, Value(3.0)])
+    with pytest.raises(TypeError, match="iterable of Values, got Value"):
+        draw(loss, nodes=w)
+    with pytest.raises(TypeError, match="takes Values, got float"):
+        draw(loss, nodes=[w, 1.0])
+    with pytest.raises(ValueError, match="nodes= or around=, not both"):
+        draw(loss, nodes=on_paths, around=w)
+    with pytest.raises(ValueError, match="holds 5 nodes, more than max_nodes=4"):
+        draw(loss, nodes=on_paths, max_nodes=4)
+    with pytest.raises(TypeError, match="iterable of Values, got int"):
+        next(steps(loss, nodes=3))
+
+
 # -- forward mode in drawings ----------------------------------------------------------------
 
 
