@@ -150,8 +150,8 @@ def _number(value: Any, field: str, low: float, high: float, low_open: bool, wha
         and value <= high
     )
     if not ok:
-        span = f"above {low:g}" if low_open else f"from {low:g}"
-        raise ValueError(f"{field} {_shown(value)}: use a number {span} to {high:g} ({what})")
+        span = f"above {low:g} and at most {high:g}" if low_open else f"from {low:g} to {high:g}"
+        raise ValueError(f"{field} {_shown(value)}: use a number {span} ({what})")
     return float(value)
 
 
