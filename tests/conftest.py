@@ -5,6 +5,10 @@ with a visible reason; under CI (``CI`` set) a missing oracle is an error on the
 Python it is installed for (3.11: ``torch==2.13.0`` is a CPU wheel only there),
 and a visible skip on the others.
 
+The browser playground's site and Chromium (``playground_site``, ``playground_browser``)
+are session fixtures, shared by ``test_playground.py`` and
+``test_playground_network_browser.py``.
+
 Hypothesis profiles: ``ci`` (the default under CI) is derandomised, so a run is
 reproducible and a failure is the same on a re-run; ``default`` draws new cases
 each run; ``thorough`` draws 10x more, for exploring
@@ -15,7 +19,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -65,3 +71,25 @@ def require_torch() -> ModuleType:
 def torch() -> ModuleType:
     """The PyTorch module, float64 by default."""
     return require_torch()
+
+
+# -- the browser playground: built and served once, for both of its browser test files ----
+
+
+@pytest.fixture(scope="session")
+def playground_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The playground built into a temporary site (one build for the session: about a
+    minute of CI) and served on a loopback port; the page's URL."""
+    from tests.playground_pages import served_site
+
+    with served_site(tmp_path_factory.mktemp("playground-site")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def playground_browser(playground_site: str) -> Iterator[Any]:
+    """Headless Chromium that can reach 127.0.0.1 only (a CDN fetch would fail the page)."""
+    from tests.playground_pages import offline_chromium
+
+    with offline_chromium() as driver:
+        yield driver

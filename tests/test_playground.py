@@ -12,18 +12,13 @@ screenshot in ``out/playground-screenshots/``.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import json
 import math
-import re
 import shutil
-import socket
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -32,13 +27,25 @@ import pytest
 
 from autograd_lite import Value, cli, hessian, steps
 from autograd_lite.expression import ExpressionError, parse
-from tests.chromium import HANG_GUARD, chromium, require_chromium
-from tests.chromium import screenshot_on_failure as chromium_screenshot
-
-ROOT = Path(__file__).resolve().parent.parent
-PLAYGROUND = ROOT / "docs" / "playground"
-SCREENSHOTS = ROOT / "out" / "playground-screenshots"
-
+from tests.playground_pages import (
+    PLAYGROUND,
+    ROOT,
+    SCREENSHOTS,
+    accessibility_tree,
+    by_id,
+    commit,
+    emulate,
+    epochs_and_updates,
+    named,
+    needs_node_modules,
+    no_sideways_scroll,
+    open_page,
+    overflow,
+    screenshot_on_failure,
+    type_into,
+    wait_for,
+    wait_network,
+)
 
 sys.path.insert(
     0, str(PLAYGROUND)
@@ -267,9 +274,7 @@ def test_overflowing_derivatives_are_reported_not_shown_as_numbers() -> None:
 
 
 def _needs_node_modules() -> None:
-    for package in ("pyodide", "@viz-js/viz"):
-        if not (build.NODE_MODULES / package / "package.json").is_file():
-            pytest.skip(f"node_modules/{package} is missing: run `npm ci` (package-lock.json)")
+    needs_node_modules(build)
 
 
 def test_build_copies_the_packages_own_files(tmp_path: Path) -> None:
@@ -354,96 +359,16 @@ def test_no_page_file_loads_anything_from_elsewhere() -> None:
 # -- the page, in headless Chromium ----------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+@pytest.fixture
+def site(playground_site: str) -> str:
+    """The playground's URL (built once per session, in conftest.py)."""
+    return playground_site
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The playground built into a temporary site and served on a loopback port."""
-    require_chromium()
-    _needs_node_modules()
-    root = tmp_path_factory.mktemp("site")
-    build.build(root)
-    # A copy with one package file changed after the build, for the integrity check.
-    tampered = root / "tampered"
-    shutil.copytree(root / "playground", tampered)
-    with (tampered / "autograd_lite" / "value.py").open("a") as source:
-        source.write("\nprint('changed after the build')\n")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + HANG_GUARD  # a guard against a hang, not a speed limit
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            if time.monotonic() > deadline:
-                pytest.fail("the http.server serving the playground did not start")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/playground/app.html"
-    finally:
-        server.terminate()
-        server.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser(site: str) -> Iterator[Any]:
-    # Every host but the loopback does not exist: a CDN fetch would fail the page.
-    with chromium(
-        "1400,1600", ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
-    ) as driver:
-        yield driver
-
-
-def screenshot_on_failure(driver: Any, name: str) -> contextlib.AbstractContextManager[None]:
-    return chromium_screenshot(driver, name, SCREENSHOTS)
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = HANG_GUARD) -> Any:
-    """Poll ``condition`` until it holds; fail only after ``timeout`` seconds (a hang)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-
-
-def open_page(driver: Any, url: str) -> float:
-    """Open the playground and wait until Python is loaded; return the load time in seconds."""
-    driver.get(url)
-    state = wait_for(
-        lambda: driver.execute_script(
-            "return document.body.dataset.state !== 'loading' && document.body.dataset.state"
-        ),
-        "the playground to load",
-    )
-    assert state == "ready", driver.find_element("id", "loading").text
-    seconds: float = driver.execute_script("return window.playgroundLoadSeconds")
-    return seconds
-
-
-def by_id(driver: Any, element_id: str) -> Any:
-    return driver.find_element("id", element_id)
-
-
-def type_into(driver: Any, element_id: str, text: str) -> None:
-    from selenium.webdriver.common.keys import Keys
-
-    box = by_id(driver, element_id)
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys(Keys.DELETE)
-    box.send_keys(text)
+@pytest.fixture
+def browser(playground_browser: Any) -> Any:
+    """The session's offline Chromium (every host but 127.0.0.1 unresolvable)."""
+    return playground_browser
 
 
 def settled(driver: Any, expression: str) -> dict[str, Any]:
@@ -673,56 +598,62 @@ def test_the_url_holds_the_state(browser: Any, site: str) -> None:
         assert by_id(browser, "lr").get_attribute("value") == "0.05"
 
 
+def status_epoch(driver: Any) -> int:
+    """The epoch the status line says (its data-epoch)."""
+    return int(by_id(driver, "net-status").get_attribute("data-epoch"))
+
+
 @pytest.mark.browser
-def test_xor_trains_to_100_percent_and_stop_stops(browser: Any, site: str) -> None:
+def test_xor_trains_to_100_percent_and_pause_pauses(browser: Any, site: str) -> None:
     with screenshot_on_failure(browser, "network"):
         open_page(browser, f"{site}?mode=network&dataset=xor&hidden=8&epochs=300&lr=0.1")
+        wait_network(browser, "paused", what="the network built")
         started = time.monotonic()
-        by_id(browser, "train").click()
-        wait_for(
-            lambda: browser.execute_script("return document.body.dataset.training") == "done",
-            "XOR to train",
-        )
+        by_id(browser, "play").click()
+        wait_network(browser, "done", what="XOR to train")
         seconds = time.monotonic() - started
         status = by_id(browser, "net-status").text
         print(f"\nXOR, 300 epochs: {seconds:.2f} s in the browser; {status}")
         assert by_id(browser, "boundary").get_attribute("data-accuracy") == "1"
+        assert status.startswith(
+            "Done: 300 epochs (raise epochs to train on). epoch 300, update 300"
+        )
         assert "accuracy 100.0%" in status
-        assert "(compiled)" in status  # through jit, as the page says
-        assert browser.find_elements("css selector", "#network svg")
-        assert not by_id(browser, "stop").is_enabled()
+        assert browser.find_elements("css selector", "#network-view svg .edge")
+        assert not by_id(browser, "pause").is_enabled()
 
-        # A long run: the page stays usable while it trains, and stop stops it.
-        type_into(browser, "epochs", "100000")
-        by_id(browser, "train").click()
-        wait_for(lambda: "epoch " in by_id(browser, "net-status").text, "training to start")
+        # A long run: the page stays usable while it trains, pause keeps the network,
+        # and play goes on from where it paused.
+        commit(browser, "epochs", "100000")
+        by_id(browser, "play").click()
+        wait_for(lambda: "Training…" in by_id(browser, "net-status").text, "training to go on")
         by_id(browser, "tab-expression").click()
         type_into(browser, "expr", "x*x + 1")
         asked = time.monotonic()
         settled(browser, "x*x + 1")
         answered = time.monotonic() - asked
-        assert browser.execute_script("return document.body.dataset.training") == "running"
+        assert browser.execute_script("return document.body.dataset.network") == "playing"
         by_id(browser, "tab-network").click()
-        stopped = time.monotonic()
-        by_id(browser, "stop").click()
-        # It asserted a stop within 5 s; what matters is that training stops, not how soon:
-        # the run ends "stopped" (not "done") after fewer epochs than it was asked for.
-        ended = wait_for(
-            lambda: browser.execute_script(
-                "const s = document.body.dataset.training; return s !== 'running' && s"
-            ),
-            "training to stop",
-        )
-        stopped = time.monotonic() - stopped
+        paused = time.monotonic()
+        by_id(browser, "pause").click()
+        # What matters is that training pauses, not how soon: "paused" (not "done"),
+        # after more epochs than 300 and fewer than it was asked for.
+        assert wait_network(browser, "paused", "done", what="training to pause") == "paused"
+        paused = time.monotonic() - paused
         print(
-            f"while training: an expression answered in {answered:.2f} s, stop in {stopped:.2f} s"
+            f"while training: an expression answered in {answered:.2f} s, pause in {paused:.2f} s"
         )
         status = by_id(browser, "net-status").text
-        assert ended == "stopped", status
-        epochs = re.match(r"stopped after (\d+) epochs: ", status)
-        assert epochs, status
-        assert int(epochs.group(1)) < 100_000
-        assert by_id(browser, "train").is_enabled()
+        epoch = status_epoch(browser)
+        assert 300 < epoch < 100_000, status
+        assert status.startswith(f"Paused. epoch {epoch}, update {epoch} "), status
+        assert by_id(browser, "play").is_enabled()
+        # Play resumes the same network: the epochs go on from there, not from 0.
+        by_id(browser, "play").click()
+        wait_for(lambda: status_epoch(browser) > epoch, "training to resume")
+        by_id(browser, "pause").click()
+        wait_network(browser, "paused", what="training to pause again")
+        assert status_epoch(browser) > epoch
 
 
 @pytest.mark.browser
@@ -861,30 +792,6 @@ def test_python_can_be_restarted_from_the_page(browser: Any, site: str) -> None:
 # -- accessible: the accessibility tree ---------------------------------------------------
 
 
-def accessibility_tree(driver: Any) -> list[dict[str, Any]]:
-    """Chromium's accessibility tree (what a screen reader is given): role, name, live."""
-    nodes = driver.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
-    tree = []
-    for node in nodes:
-        if node.get("ignored"):
-            continue
-        properties = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
-        tree.append(
-            {
-                "role": node.get("role", {}).get("value"),
-                "name": node.get("name", {}).get("value", ""),
-                "live": properties.get("live"),
-                "selected": properties.get("selected"),
-                "focused": properties.get("focused"),
-            }
-        )
-    return tree
-
-
-def named(tree: list[dict[str, Any]], role: str) -> list[str]:
-    return [node["name"] for node in tree if node["role"] == role]
-
-
 @pytest.mark.browser
 def test_screen_readers_get_tabs_live_regions_and_text_alternatives(
     browser: Any, site: str
@@ -927,17 +834,32 @@ def test_screen_readers_get_tabs_live_regions_and_text_alternatives(
         assert "attribute access (.real) is not allowed" in by_id(browser, "expr-error").text
         # The charts and the network say what they show once trained.
         by_id(browser, "tab-network").click()
-        type_into(browser, "epochs", "300")
-        by_id(browser, "train").click()
-        wait_for(
-            lambda: browser.execute_script("return document.body.dataset.training") == "done",
-            "XOR to train",
-        )
-        wait_for(lambda: browser.find_elements("css selector", "#network svg"), "the network")
-        images = named(accessibility_tree(browser), "image")
-        assert any(i.startswith("The loss now: ") and "after 300 epochs" in i for i in images)
-        assert "Accuracy 100.0%: 4 of 4 points on the side of their class" in " ".join(images)
-        assert any(i.startswith("The network 2 → 8 → 1 (tanh, 33 weights") for i in images)
+        wait_network(browser, "paused", what="the network built")
+        commit(browser, "epochs", "300")
+        by_id(browser, "play").click()
+        wait_network(browser, "done", what="XOR to train")
+        tree = accessibility_tree(browser)
+        images = named(tree, "image")
+        assert any(
+            i.startswith("The loss per epoch, training and test. After 300 epochs: training loss")
+            and "(no test set)" in i
+            for i in images
+        ), images
+        assert any(
+            i.startswith("The output over the plane, shaded by the probability of class 1")
+            and "4 training points (filled), no test set" in i
+            for i in images
+        ), images
+        regions = named(tree, "region")
+        assert (
+            "The network 2 → 8 → 1 (tanh) at epoch 300, update 300: 24 weights, each an edge"
+            in (" ".join(regions))
+        ), regions
+        # Every weight and bias is a labelled button (a screen reader lists them).
+        buttons = named(tree, "button")
+        assert "play: train until the epochs set" in buttons
+        assert any(b.startswith("w: x₁ → layer 1 neuron 1 = ") for b in buttons), buttons
+        assert any(b.startswith("b: output 1 = ") for b in buttons), buttons
         status = by_id(browser, "net-status")
         assert status.get_attribute("aria-live") == "polite"
         assert status.aria_role == "status"
@@ -982,78 +904,53 @@ def test_the_expression_display_is_never_stale(browser: Any, site: str) -> None:
 def test_the_network_display_is_never_stale(browser: Any, site: str) -> None:
     from selenium.webdriver.support.ui import Select
 
+    def agree(epoch: int, update: int) -> None:
+        want = (str(epoch), str(update))
+        assert epochs_and_updates(browser) == dict.fromkeys(
+            ("net-status", "network-view", "boundary", "loss-curve"), want
+        )
+
     with screenshot_on_failure(browser, "stale_network"):
         open_page(browser, f"{site}?mode=network&dataset=xor&hidden=0&epochs=240&lr=0.1")
-        by_id(browser, "train").click()
-        wait_for(lambda: by_id(browser, "net-error").is_displayed(), "the error")
+        wait_network(browser, "error", what="the refusal")
         assert "hidden layer width '0'" in by_id(browser, "net-error").text
+        assert by_id(browser, "net-status").text == "no network: fix the setting above"
+        assert browser.find_elements("css selector", "#network-view svg") == []
         # The error is about the old value: it goes as soon as the field changes.
         type_into(browser, "hidden", "8")
         assert not by_id(browser, "net-error").is_displayed()
-        # The biggest network is refused with the limit named.
-        type_into(browser, "hidden", "32, 32, 32, 32")
-        by_id(browser, "train").click()
-        wait_for(lambda: by_id(browser, "net-error").is_displayed(), "the refusal")
+        # The biggest network is refused with the limit named, and nothing old is shown.
+        commit(browser, "hidden", "32, 32, 32, 32")
+        wait_network(browser, "error", what="the refusal")
         assert "the playground trains at most 1,500" in by_id(browser, "net-error").text
         # With 16, 16 the picture said "after 136 epochs" while the status said 240.
-        type_into(browser, "hidden", "16, 16")
-        by_id(browser, "train").click()
-        wait_for(
-            lambda: browser.execute_script("return document.body.dataset.training") == "done",
-            "training",
-        )
+        commit(browser, "hidden", "16, 16")
+        wait_network(browser, "paused", what="the network built")
         assert not by_id(browser, "net-error").is_displayed()
-        assert by_id(browser, "net-status").text.startswith("done after 240 epochs")
-        wait_for(lambda: browser.find_elements("css selector", "#network svg"), "the picture")
+        by_id(browser, "play").click()
+        wait_network(browser, "done", what="training")
+        assert by_id(browser, "net-status").text.startswith("Done: 240 epochs")
+        agree(240, 240)
         assert by_id(browser, "network").get_attribute("data-epoch") == "240"
-        assert by_id(browser, "network-note").text == "The picture is of epoch 240."
-        # Changing the data set mid-run changed the form but not the run: now it stops it.
-        type_into(browser, "epochs", "100000")
-        by_id(browser, "train").click()
-        wait_for(lambda: "epoch " in by_id(browser, "net-status").text, "training to start")
+        # Changing the data set mid-run builds the network it names, paused at update 0.
+        commit(browser, "epochs", "100000")
+        by_id(browser, "play").click()
+        wait_for(lambda: "Training…" in by_id(browser, "net-status").text, "training to go on")
         Select(by_id(browser, "dataset")).select_by_value("moons")
-        ended = wait_for(
-            lambda: browser.execute_script(
-                "const s = document.body.dataset.training; return s !== 'running' && s"
+        wait_for(
+            lambda: by_id(browser, "net-status").text.startswith(
+                "A new network (the data set changed), paused at update 0"
             ),
-            "the run to stop",
+            "the new network",
         )
-        status = by_id(browser, "net-status").text
-        assert ended == "stopped", status
-        assert "(the data set changed: press train to train with it)" in status
-        assert by_id(browser, "train").is_enabled()
+        assert wait_network(browser, "paused") == "paused"
+        agree(0, 0)
+        assert by_id(browser, "play").is_enabled()
 
 
 # -- phone and desktop ---------------------------------------------------------------------
 
 LAYOUTS = SCREENSHOTS / "layouts"
-
-
-def emulate(driver: Any, width: int) -> None:
-    """A screen ``width`` CSS pixels wide (a phone is 390), as Chromium's device mode does."""
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": 844 if width < 600 else 1000, "deviceScaleFactor": 1,
-         "mobile": width < 600},
-    )  # fmt: skip
-
-
-def no_sideways_scroll(driver: Any) -> bool:
-    return bool(
-        driver.execute_script(
-            "const page = document.documentElement; return page.scrollWidth <= page.clientWidth"
-        )
-    )
-
-
-def overflow(driver: Any, selector: str) -> list[str]:
-    """Elements matching ``selector`` whose right edge is past the screen's."""
-    return driver.execute_script(
-        "return [...document.querySelectorAll(arguments[0])].filter(e => e.checkVisibility()"
-        " && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)"
-        ".map(e => e.id || e.tagName)",
-        selector,
-    )
 
 
 @pytest.mark.browser
@@ -1089,20 +986,21 @@ def test_the_page_fits_a_phone_and_a_desktop(browser: Any, site: str, width: int
             assert wider > box["width"] * 1.2
             browser.save_screenshot(str(LAYOUTS / f"playground_expression_{width}.png"))
             by_id(browser, "tab-network").click()
-            type_into(browser, "epochs", "200")
-            by_id(browser, "train").click()
-            wait_for(
-                lambda: browser.execute_script("return document.body.dataset.training") == "done",
-                "training",
-            )
-            wait_for(lambda: browser.find_elements("css selector", "#network svg"), "network")
+            wait_network(browser, "paused", what="the network built")
+            commit(browser, "epochs", "20")
+            by_id(browser, "play").click()
+            wait_network(browser, "done", what="training")
+            assert browser.find_elements("css selector", "#network-view svg .neuron")
             # The loss chart follows its card's width (it was a fixed 420 px).
             chart = browser.execute_script(
                 "const c = document.getElementById('loss-curve');"
                 "return [c.getBoundingClientRect().width, c.parentElement.clientWidth]"
             )
             assert chart[0] <= chart[1]
-            assert overflow(browser, "canvas, .drawing, .card, .controls label") == []
+            assert (
+                overflow(browser, "canvas, .drawing, .card, .controls label, .transport button")
+                == []
+            )
             assert no_sideways_scroll(browser)
             browser.save_screenshot(str(LAYOUTS / f"playground_network_{width}.png"))
     finally:

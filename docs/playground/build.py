@@ -37,13 +37,14 @@ PAGE_FILES = (
     "app.html",
     "playground.css",
     "playground.js",
+    "network.js",
     "worker.js",
     "viz-worker.js",
 )
 
 #: The Python glue the worker imports, next to the package: ``playground`` (expression
 #: mode, and the entry point) imports ``network_mode`` (network mode).
-GLUE_FILES = ("playground.py", "network_mode.py")
+GLUE_FILES = ("playground.py", "network_mode.py", "network_pictures.py")
 
 #: What the page needs from each pinned npm package (package folder, files, target folder).
 RUNTIME = (

@@ -6,8 +6,10 @@
 //
 // What the page shows is always the answer to what the fields say now: a new
 // answer replaces every part of the old one (errors included), a settings change
-// during training stops the run, and a drawing that arrives after a newer one was
-// asked for is dropped.
+// in network mode builds a new network or applies from the next update (network.js),
+// and a drawing that arrives after a newer one was asked for is dropped.
+
+import * as network from "./network.js";
 
 const $ = (id) => document.getElementById(id);
 const started = performance.now();
@@ -43,8 +45,6 @@ const state = {
   pending: false, // an analysis is being computed
   queued: false, // another one is wanted after it
   radius: null, // "draw more": the neighbourhood asked for
-  training: false,
-  losses: [],
   ready: false,
   busySince: null,
   answered: false,
@@ -98,11 +98,7 @@ function restart(reason) {
   state.pending = false;
   state.queued = false;
   busy(false);
-  if (state.training) {
-    setTraining(false);
-    $("net-status").textContent = "the run ended: Python was restarted";
-    document.body.dataset.training = "stopped";
-  }
+  network.restarted();
   document.body.dataset.state = "loading";
   document.body.dataset.restarts = String(Number(document.body.dataset.restarts || 0) + 1);
   $("loading").hidden = false;
@@ -230,7 +226,7 @@ function fit(target) {
   let scale = Number(target.dataset.scale || 1);
   if (target.dataset.zoom === "fit") {
     // The network picture is an overview: it is scaled to fit the window's height too.
-    const overview = target.id === "network";
+    const overview = target.id === "network" || target.id === "network-view";
     scale = overview ? Math.min(1, room / width, 720 / height) : Math.min(1, Math.max(0.55, room / width));
     target.dataset.scale = String(scale);
   }
@@ -275,13 +271,11 @@ for (const target of document.querySelectorAll(".drawing")) {
 
 new ResizeObserver(() => {
   for (const target of document.querySelectorAll(".drawing")) if (target.dataset.zoom === "fit") fit(target);
-  drawLoss(state.losses);
-  if (state.boundary) drawBoundary(state.boundary);
+  network.resize();
 }).observe(document.querySelector("main"));
 
 // -- URL state: ?mode=expression&expr=x*y%2Bsin(x)&at=x%3D2%2Cy%3D3 -------------------------
-
-const NET_FIELDS = ["dataset", "hidden", "activation", "optimizer", "lr", "epochs", "seed"];
+// (network mode's settings and selection: network.js's readUrl and writeUrl)
 
 function readUrl() {
   const params = new URLSearchParams(location.search);
@@ -297,9 +291,7 @@ function readUrl() {
     const number = Number(text);
     if (name && text !== undefined && Number.isFinite(number)) state.values[name] = number;
   }
-  for (const field of NET_FIELDS) {
-    if (params.has(field)) $(field).value = params.get(field);
-  }
+  network.readUrl(params);
 }
 
 function writeUrl() {
@@ -310,7 +302,7 @@ function writeUrl() {
     const at = Object.entries(state.values).map(([name, value]) => `${name}=${value}`);
     if (at.length) params.set("at", at.join(","));
   } else {
-    for (const field of NET_FIELDS) params.set(field, $(field).value);
+    network.writeUrl(params);
   }
   history.replaceState(null, "", `${location.pathname}?${params}`);
 }
@@ -330,7 +322,7 @@ function showMode(mode) {
   $("mode-network").hidden = mode !== "network";
   writeUrl();
   if (mode === "network") {
-    drawLoss(state.losses);
+    network.shown();
   } else if (state.answer) {
     for (const id of ["drawing", "step-drawing"]) fit($(id));
   }
@@ -625,197 +617,18 @@ $("share").addEventListener("click", async () => {
   setTimeout(() => ($("share").textContent = "copy link"), 2000);
 });
 
-// -- network mode ------------------------------------------------------------------------------
+// -- network mode: network.js, lent what it needs from here ---------------------------------
 
-const CLASS_COLOURS = [
-  [79, 127, 192],
-  [227, 98, 9],
-  [59, 138, 62],
-];
-
-// A canvas as wide as its card (at the screen's pixel density), `aspect` high per wide.
-function sized(canvas, aspect, most) {
-  const room = canvas.parentElement.clientWidth - 28;
-  const width = Math.max(120, Math.min(most, room));
-  const ratio = window.devicePixelRatio || 1;
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${width * aspect}px`;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(width * aspect * ratio);
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  return { ctx, width, height: width * aspect };
-}
-
-function drawLoss(losses) {
-  const canvas = $("loss-curve");
-  if (!canvas.parentElement.clientWidth) return; // hidden (the other mode)
-  const { ctx, width, height } = sized(canvas, 260 / 420, 520);
-  const pad = { left: 48, right: 10, top: 10, bottom: 28 };
-  ctx.clearRect(0, 0, width, height);
-  ctx.font = "12px sans-serif";
-  ctx.fillStyle = "#57606a";
-  ctx.strokeStyle = "#d0d7de";
-  ctx.strokeRect(pad.left, pad.top, width - pad.left - pad.right, height - pad.top - pad.bottom);
-  if (!losses.length) return;
-  const finite = losses.filter(Number.isFinite);
-  const top = Math.max(...finite, 1e-12);
-  const x = (i) => pad.left + ((width - pad.left - pad.right) * i) / Math.max(1, losses.length - 1);
-  const y = (v) => pad.top + (height - pad.top - pad.bottom) * (1 - v / top);
-  ctx.fillText(top.toPrecision(3), 4, pad.top + 8);
-  ctx.fillText("0", 36, height - pad.bottom);
-  ctx.fillText(`epoch ${losses.length}`, width - 80, height - 8);
-  ctx.strokeStyle = "#b3261e";
-  ctx.lineWidth = 1.5;
-  ctx.beginPath();
-  losses.forEach((v, i) => (i ? ctx.lineTo(x(i), y(v)) : ctx.moveTo(x(i), y(v))));
-  ctx.stroke();
-}
-
-function describeLoss(losses) {
-  if (!losses.length) return "no training yet";
-  const first = lossText(losses[0]);
-  const last = lossText(losses[losses.length - 1]);
-  const least = Math.min(...losses.filter(Number.isFinite));
-  return (
-    `The loss now: ${last} after ${losses.length} epochs (it started at ${first}; the ` +
-    `lowest was ${Number.isFinite(least) ? least.toPrecision(4) : "not finite"}).`
-  );
-}
-
-function drawBoundary(boundary) {
-  state.boundary = boundary;
-  const canvas = $("boundary");
-  if (!canvas.parentElement.clientWidth) return;
-  const { ctx, width, height } = sized(canvas, 1, 320);
-  const n = boundary.grid.length;
-  const [x0, x1, y0, y1] = boundary.bounds;
-  // One pixel per grid cell (row 0 is the bottom), then scaled up smoothly.
-  const cells = new OffscreenCanvas(n, n);
-  const image = cells.getContext("2d").createImageData(n, n);
-  boundary.grid.forEach((row, i) =>
-    row.forEach((label, j) => {
-      const [r, g, b] = CLASS_COLOURS[label % CLASS_COLOURS.length];
-      const k = 4 * ((n - 1 - i) * n + j);
-      image.data.set([255 - (255 - r) * 0.3, 255 - (255 - g) * 0.3, 255 - (255 - b) * 0.3, 255], k);
-    }),
-  );
-  cells.getContext("2d").putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(cells, 0, 0, width, height);
-  for (const [x, y, label] of boundary.points) {
-    const [r, g, b] = CLASS_COLOURS[label % CLASS_COLOURS.length];
-    ctx.fillStyle = `rgb(${r},${g},${b})`;
-    ctx.strokeStyle = "#24292f";
-    ctx.beginPath();
-    ctx.arc(((x - x0) / (x1 - x0)) * width, height - ((y - y0) / (y1 - y0)) * height, 4, 0, 2 * Math.PI);
-    ctx.fill();
-    ctx.stroke();
-  }
-  const right = Math.round(boundary.accuracy * boundary.points.length);
-  $("boundary-text").textContent = $("boundary").ariaLabel =
-    `Accuracy ${(100 * boundary.accuracy).toFixed(1)}%: ${right} of ${boundary.points.length} ` +
-    `points on the side of their class (${boundary.classes} classes, shaded by the predicted class).`;
-  $("boundary").dataset.accuracy = boundary.accuracy;
-}
-
-function netConfig() {
-  return {
-    dataset: $("dataset").value,
-    hidden: $("hidden").value,
-    activation: $("activation").value,
-    optimizer: $("optimizer").value,
-    lr: Number($("lr").value),
-    epochs: Math.round(Number($("epochs").value)),
-    seed: Math.round(Number($("seed").value)),
-  };
-}
-
-function setTraining(on) {
-  state.training = on;
-  $("train").disabled = on;
-  $("stop").disabled = !on;
-  document.body.dataset.training = on ? "running" : "idle";
-  if (!on) busy(false);
-}
-
-function showNetError(text) {
-  $("net-error").textContent = text;
-  $("net-error").hidden = !text;
-}
-
-$("net-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const config = netConfig();
-  if (!(config.epochs >= 1)) {
-    showNetError("epochs: give a whole number >= 1");
-    return;
-  }
-  if (!state.ready) {
-    showNetError("Python is still loading: press train again once it is ready");
-    return;
-  }
-  showNetError("");
-  state.losses = [];
-  state.runConfig = JSON.stringify(config);
-  state.trainStarted = performance.now();
-  drawLoss([]);
-  $("loss-text").textContent = "no training yet";
-  $("loss-curve").setAttribute("aria-label", "the loss: no training yet");
-  writeUrl();
-  setTraining(true);
-  $("net-status").textContent = "building the network…";
-  worker.postMessage({ type: "train", config });
+network.setup({
+  post: (message) => worker.postMessage(message),
+  render,
+  clearDrawing,
+  fit,
+  busy,
+  crashed,
+  isReady: () => state.ready,
+  writeUrl,
 });
-
-$("stop").addEventListener("click", () => worker.postMessage({ type: "stop" }));
-
-// A field changed: the old error is about the old value, and a run with other settings is
-// not the run the form now describes, so it stops (and says so).
-for (const field of NET_FIELDS) {
-  const changed = () => {
-    showNetError("");
-    writeUrl();
-    if (state.training && JSON.stringify(netConfig()) !== state.runConfig) {
-      state.stoppedForChange = $(field).closest("label").firstChild.textContent.trim();
-      worker.postMessage({ type: "stop" });
-    }
-  };
-  $(field).addEventListener("change", changed);
-  $(field).addEventListener("input", () => showNetError(""));
-}
-
-// A loss that overflowed arrives as null (JSON has no inf or nan).
-const lossText = (loss) => (Number.isFinite(loss) ? loss.toPrecision(4) : "not finite (lower the learning rate)");
-
-function showNetwork(message) {
-  if (message.network_note === undefined) return;
-  $("network-note").textContent = message.network
-    ? `The picture is of epoch ${message.picture_epoch}.`
-    : message.network_note;
-  $("network").dataset.epoch = message.picture_epoch;
-  $("network").setAttribute("aria-label", message.network_note);
-  if (message.network) {
-    render($("network"), message.network);
-  } else {
-    clearDrawing("network", message.network_note);
-  }
-}
-
-function showProgress(message) {
-  state.losses.push(...message.loss);
-  drawLoss(state.losses);
-  $("loss-text").textContent = describeLoss(state.losses);
-  $("loss-curve").setAttribute("aria-label", describeLoss(state.losses));
-  if (message.boundary) drawBoundary(message.boundary);
-  showNetwork(message);
-  const last = lossText(state.losses[state.losses.length - 1]);
-  const how = message.compiled ? "compiled" : "dynamic engine";
-  $("net-status").textContent =
-    message.epoch === 0
-      ? "training…"
-      : `epoch ${message.epoch}: loss ${last}, accuracy ${(100 * message.accuracy).toFixed(1)}% (${how})`;
-}
 
 // -- messages from the worker ---------------------------------------------------------------
 
@@ -834,6 +647,7 @@ function fromWorker(message) {
       } else {
         analyze();
       }
+      network.ready();
       break;
     case "failed":
       clearInterval(clock);
@@ -854,38 +668,8 @@ function fromWorker(message) {
     case "step":
       stepArrived(message);
       break;
-    case "building":
-      busy(true);
-      $("net-status").textContent =
-        `building the network (${message.weights} weights and biases)` +
-        (message.compiled ? ": tracing and compiling each class's loss…" : "…");
-      break;
-    case "progress":
-      busy(false);
-      showProgress(message);
-      break;
-    case "trained": {
-      setTraining(false);
-      drawBoundary(message.boundary);
-      showNetwork(message);
-      const wall = (performance.now() - state.trainStarted) / 1000;
-      const losses = state.losses;
-      const lastLoss = losses.length ? lossText(losses[losses.length - 1]) : "not measured";
-      const why = state.stoppedForChange ? ` (the ${state.stoppedForChange} changed: press train to train with it)` : "";
-      state.stoppedForChange = null;
-      $("net-status").textContent =
-        `${message.stopped ? "stopped" : "done"} after ${message.epoch} epochs${why}: accuracy ` +
-        `${(100 * message.accuracy).toFixed(1)}%, loss ${lastLoss}; ` +
-        `${message.seconds.toFixed(2)} s training (${message.compiled ? "compiled" : "dynamic engine"}), ` +
-        `${wall.toFixed(2)} s with drawing`;
-      document.body.dataset.training = message.stopped ? "stopped" : "done";
-      break;
-    }
-    case "train-error":
-      setTraining(false);
-      showNetError(message.error);
-      $("net-status").textContent = "";
-      if (message.fatal) crashed(`Python failed: ${message.error}`);
+    case "net":
+      network.message(message);
       break;
     case "worker-error":
       state.pending = false;
@@ -902,5 +686,4 @@ function fromWorker(message) {
 
 readUrl();
 showMode(state.mode);
-drawLoss([]);
 window.playgroundStarted = started;

@@ -21,9 +21,6 @@ const timings = {}; // phase -> seconds since the worker started, for the page's
 const mark = (phase) => (timings[phase] = +((performance.now() - started) / 1000).toFixed(3));
 let pyodide = null;
 let glue = null;
-let trainer = null;
-let stopRequested = false;
-let trainingRun = 0;
 
 function status(text) {
   postMessage({ type: "status", text });
@@ -201,85 +198,181 @@ function report(context, error) {
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function train(config) {
-  const run = ++trainingRun;
-  stopRequested = false;
+// -- network mode: one trainer, driven by the page's build / play / pause / step / reset /
+// explain / explain-step / configure messages. Every answer carries the build's number
+// (`generation`), so the page drops answers about a network it has replaced, and every
+// picture is sent with the epoch and update it shows (the status is written from the same
+// message, so the two never disagree).
+
+const net = {
+  trainer: null,
+  config: null,
+  generation: 0,
+  playing: false,
+  epoch: 0, // completed epochs, as the last snapshot said
+  snapshotCost: 0, // ms of the last snapshot, so drawing stays a small share of playing
+  chunk: 1, // epochs per run() call while playing, tuned to about 150 ms
+};
+let queue = Promise.resolve(); // network requests, one at a time (a build awaits between classes)
+
+function enqueue(task) {
+  queue = queue.then(task).catch((error) => netError("network", error));
+}
+
+function netPost(kind, fields = {}) {
+  postMessage({ type: "net", kind, generation: net.generation, ...fields });
+}
+
+function netError(during, error) {
+  net.playing = false;
+  netPost("error", { during, error: pythonMessage(error), fatal: !alive() });
+}
+
+// What every picture needs, at the current weights: the snapshot (with its epoch and
+// update), the parameters at full precision and the batch the next update will use.
+function pictures() {
+  const begun = performance.now();
+  const snapshot = JSON.parse(net.trainer.snapshot("{}"));
+  const parameters = JSON.parse(net.trainer.parameters());
+  const nextBatch = JSON.parse(net.trainer.next_batch());
+  net.snapshotCost = performance.now() - begun;
+  net.epoch = snapshot.epoch;
+  return { snapshot, parameters, next_batch: nextBatch };
+}
+
+// The trainer's sentences about settings that do not apply (xor has no noise, ...).
+function notesOf(trainer) {
+  const notes = trainer.notes;
+  if (notes === undefined || notes === null) return [];
+  if (typeof notes === "string") return notes ? [notes] : [];
+  const list = notes.toJs();
+  notes.destroy();
+  return list.map(String);
+}
+
+async function netBuild(config, generation) {
+  if (generation !== net.generation) return; // a newer build was asked for meanwhile
+  net.playing = false;
   let next;
   try {
     next = glue.Trainer(JSON.stringify(config));
   } catch (error) {
-    postMessage({ type: "train-error", error: pythonMessage(error), fatal: !alive() });
+    if (net.trainer) net.trainer.destroy();
+    net.trainer = null;
+    netError("build", error);
     return;
   }
-  if (trainer) trainer.destroy();
-  trainer = next;
-  const total = config.epochs;
-  const resolution = trainer.boundary_resolution();
-  let snapshotCost = 0;
-  const snapshot = () => {
-    const begun = performance.now();
-    const pictures = {
-      boundary: JSON.parse(trainer.boundary(resolution)),
-      network: trainer.network_dot(),
-      network_note: trainer.network_note(),
-      picture_epoch: trainer.epochs,
-    };
-    snapshotCost = performance.now() - begun;
-    return pictures;
-  };
-  try {
-    // One class compiled per call, with a look at the message queue between them.
-    postMessage({ type: "building", weights: trainer.weights, compiled: trainer.compiled });
-    while (!trainer.build_step()) {
-      await pause();
-      if (stopRequested || run !== trainingRun) break;
-    }
-    if (!stopRequested && run === trainingRun) {
-      postMessage({ type: "progress", epoch: 0, loss: [], compiled: trainer.compiled, ...snapshot() });
-    }
-  } catch (error) {
-    postMessage({ type: "train-error", error: pythonMessage(error), fatal: !alive() });
-    return;
+  if (net.trainer) net.trainer.destroy();
+  net.trainer = next;
+  net.config = config;
+  net.chunk = 1;
+  netPost("building", { weights: next.weights, compiled: next.compiled });
+  // One class compiled per call, with a look at the message queue between them.
+  while (!next.build_step()) {
+    await pause();
+    if (generation !== net.generation) return; // a newer build was asked for
   }
-  let chunk = 1;
-  let lastDrawn = performance.now();
-  let result = null;
-  try {
-    while (!stopRequested && run === trainingRun && trainer.epochs < total) {
-      const epochs = Math.min(chunk, total - trainer.epochs);
-      const begun = performance.now();
-      result = JSON.parse(trainer.run(epochs));
-      const elapsed = performance.now() - begun;
-      // About 100 ms of training between looks at the message queue (the stop button).
-      chunk = Math.max(1, Math.min(500, Math.round((epochs * 100) / Math.max(elapsed, 1))));
-      const done = trainer.epochs >= total;
-      // Redraw every few epochs, but keep drawing to about a fifth of the time.
-      const draw = done || performance.now() - lastDrawn > Math.max(250, 4 * snapshotCost);
-      if (draw) lastDrawn = performance.now();
-      postMessage({ type: "progress", ...result, ...(draw ? snapshot() : {}) });
-      await pause(); // lets a "stop" message in
-    }
-    if (run !== trainingRun) return;
-    postMessage({
-      type: "trained",
-      stopped: stopRequested && trainer.epochs < total,
-      epoch: trainer.epochs,
-      accuracy: trainer.accuracy(),
-      seconds: trainer.seconds,
-      compiled: trainer.compiled,
-      ...snapshot(),
-    });
-  } catch (error) {
-    postMessage({ type: "train-error", error: pythonMessage(error), fatal: !alive() });
-  }
+  netPost("built", { notes: notesOf(next), ...pictures() });
 }
+
+// Train whole epochs (run() first finishes a partial one), about 150 ms at a time plus
+// a snapshot, until paused, a new network is built, or the epochs set are reached.
+function netChunk(generation) {
+  if (!net.playing || generation !== net.generation || !net.trainer) return;
+  const limit = net.config.epochs;
+  const before = net.epoch;
+  if (before >= limit) {
+    net.playing = false;
+    netPost("paused", { reason: "done", ...pictures() });
+    return;
+  }
+  const epochs = Math.max(1, Math.min(net.chunk, limit - before));
+  const begun = performance.now();
+  const result = JSON.parse(net.trainer.run(epochs));
+  const elapsed = performance.now() - begun;
+  const target = Math.max(150, 4 * net.snapshotCost);
+  net.chunk = Math.max(1, Math.min(500, Math.round((epochs * target) / Math.max(elapsed, 1))));
+  const finished = result.epoch >= limit;
+  if (finished) net.playing = false;
+  netPost(finished ? "paused" : "progress", {
+    reason: finished ? "done" : "playing",
+    run: result,
+    ...pictures(),
+  });
+  if (!finished) setTimeout(() => enqueue(() => netChunk(generation)), 0);
+}
+
+function netMessage(message) {
+  const need = () => {
+    if (!net.trainer) throw new Error("no network is built yet: change a setting to build one");
+    return net.trainer;
+  };
+  switch (message.type) {
+    case "build":
+      net.playing = false; // at once: a chunk already queued sees it
+      net.generation += 1; // ... and a build still compiling stops at its next class
+      enqueue(((generation) => () => netBuild(message.config, generation))(net.generation));
+      return;
+    case "reset":
+      net.playing = false;
+      net.generation += 1;
+      enqueue(((generation) => () => netBuild(net.config, generation))(net.generation));
+      return;
+    case "pause":
+      net.playing = false;
+      enqueue(() => {
+        if (net.trainer) netPost("paused", { reason: "paused", ...pictures() });
+      });
+      return;
+    case "play":
+      enqueue(() => {
+        need();
+        if (net.playing) return;
+        net.playing = true;
+        netPost("playing");
+        netChunk(net.generation);
+      });
+      return;
+    case "step":
+      enqueue(() => {
+        const trainer = need();
+        net.playing = false;
+        const step = JSON.parse(trainer.step());
+        netPost("stepped", { step, ...pictures() });
+      });
+      return;
+    case "configure":
+      enqueue(() => {
+        const trainer = need();
+        const answer = JSON.parse(trainer.configure(JSON.stringify(message.config)));
+        net.config = { ...net.config, ...message.config };
+        netPost("configured", { answer, next_batch: JSON.parse(trainer.next_batch()) });
+      });
+      return;
+    case "explain":
+      enqueue(() => {
+        const trainer = need();
+        const request = JSON.stringify({ parameter: message.parameter, example: message.example });
+        const answer = JSON.parse(trainer.explain(request));
+        const at = JSON.parse(trainer.parameters());
+        netPost("explained", { id: message.id, answer, values: at.values });
+      });
+      return;
+    case "explain-step":
+      enqueue(() => {
+        const text = need().explain_step(message.k);
+        const answer = text.trimStart().startsWith("{") ? JSON.parse(text) : { ok: true, dot: text };
+        netPost("explain-step", { id: message.id, k: message.k, dot: answer.ok ? answer.dot : "", error: answer.error });
+      });
+      return;
+  }
+  report("message", new Error(`unknown message type ${JSON.stringify(message.type)}`));
+}
+
+const NET_MESSAGES = new Set(["build", "reset", "pause", "play", "step", "configure", "explain", "explain-step"]);
 
 onmessage = async (event) => {
   const message = event.data;
-  if (message.type === "stop") {
-    stopRequested = true;
-    return;
-  }
   try {
     await booted;
   } catch {
@@ -301,7 +394,9 @@ onmessage = async (event) => {
         answer = { ok: false, kind: "internal", error: pythonMessage(error), pointer: "", fatal };
       }
       postMessage({ type: "analysis", id: message.id, answer });
-    } else if (message.type === "step") {
+    } else if (message.type === "step" && "k" in message) {
+      // Expression mode's step-through ({type: "step", k}); network mode's {type: "step"}
+      // (one update) has no k.
       let answer;
       try {
         answer = JSON.parse(glue.step(message.k));
@@ -309,8 +404,8 @@ onmessage = async (event) => {
         answer = { ok: false, error: pythonMessage(error), fatal: !alive() };
       }
       postMessage({ type: "step", id: message.id, k: message.k, answer });
-    } else if (message.type === "train") {
-      await train(message.config);
+    } else if (NET_MESSAGES.has(message.type)) {
+      netMessage(message);
     } else {
       report("message", new Error(`unknown message type ${JSON.stringify(message.type)}`));
     }
