@@ -262,6 +262,8 @@ class Trainer:
         self.compiled: bool = settings["compile"]
         X, y = spec.make(settings["noise"] / 100, self.seed)
         self.all_points = X
+        self.X_test: list[list[float]]
+        self.y_test: list[Any]
         if spec.exact:
             self.X_train, self.y_train, self.X_test, self.y_test = X, y, [], []
         else:
@@ -281,7 +283,7 @@ class Trainer:
         self.model = nn.MLP(
             len(self.features),
             [*self.hidden, outputs],
-            activation=self.activation,  # type: ignore[arg-type]  # checked above
+            activation=self.activation,  # checked above
             output_activation="sigmoid" if binary else "linear",
             seed=self.seed,
         )
@@ -440,7 +442,7 @@ class Trainer:
             names = [f"f{i}" for i in range(len(self.features))]
             compiled = jit(loss, params=self.params, names=names + ["target"] * (key is None))
             compiled(*first)  # the trace, now rather than in the first update
-            self._compiled_losses[key] = compiled  # type: ignore[assignment]
+            self._compiled_losses[key] = compiled
         return len(self._compiled_losses) == len(keys)
 
     # -- one update --------------------------------------------------------------------
@@ -478,7 +480,8 @@ class Trainer:
             return None
         if kind == "l2":
             return losses.l2_penalty(self._weights, alpha=rate)
-        return rate * sum_values([abs(w) for w in self._weights])
+        total: Value = rate * sum_values([abs(w) for w in self._weights])
+        return total
 
     def _gradient(self, batch: list[int]) -> float:
         """Set every parameter's ``.grad`` to the gradient of the update's loss on
@@ -540,7 +543,7 @@ class Trainer:
             [self.rows_train[i] for i in batch], [self.y_train[i] for i in batch]
         )[0]
         train_after, accuracy = self.training_eval()
-        moved = [
+        moved: list[dict[str, Any]] = [
             {
                 "index": i,
                 "name": self.names[i],
@@ -609,12 +612,12 @@ class Trainer:
         """One example's data loss from the model's float outputs, as ``losses`` computes
         it (binary cross-entropy's log floored at -100, cross-entropy's shift by the top)."""
         if self.loss == "mse":
-            return (out[0] - target) ** 2
+            return float((out[0] - target) ** 2)
         if self.loss == "binary_cross_entropy":
             p = out[0] if target == 1 else 1.0 - out[0]
             return -(math.log(p) if p > _LOG_FLOOR_ARG else losses.LOG_FLOOR)
         top = max(out)
-        return math.log(sum(math.exp(v - top) for v in out)) + top - out[target]
+        return math.log(sum(math.exp(v - top) for v in out)) + top - float(out[target])
 
     def predicted(self, out: list[float]) -> int:
         return int(out[0] > 0.5) if len(out) == 1 else index_of_max(out)
@@ -638,7 +641,8 @@ class Trainer:
         return self._train_cache[1]
 
     def _training_accuracy(self) -> float | None:
-        return self.training_eval()[1]
+        accuracy: float | None = self.training_eval()[1]
+        return accuracy
 
     def accuracy(self) -> float | None:
         """The fraction of training examples classified right (None for regression)."""
