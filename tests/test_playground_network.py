@@ -749,6 +749,9 @@ def test_configure_changes_the_training_from_the_next_update_keeping_the_weights
         values, _, _ = reference.step()
         trainer.step()
         assert_close([p.data for p in trainer.params], values)
+    longer = answer(trainer.configure(json.dumps({"epochs": 500})))
+    assert longer["changed"] == ["epochs"]
+    assert trainer.max_epochs == 500
     unchanged = answer(trainer.configure(json.dumps({"dataset": "moons", "lr": 0.02})))
     assert unchanged["changed"] == []
     assert unchanged["message"] == "Nothing changed."

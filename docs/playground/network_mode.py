@@ -88,8 +88,9 @@ DATASETS: dict[str, DataSet] = {
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 REGULARIZATIONS = ("none", "l1", "l2")
-#: The settings ``configure`` changes without a new network; the rest need one.
-CONFIGURABLE = ("lr", "optimizer", "regularization", "rate", "batch_size")
+#: The settings ``configure`` changes without a new network (epochs: where play stops);
+#: the rest need one.
+CONFIGURABLE = ("lr", "optimizer", "regularization", "rate", "batch_size", "epochs")
 
 
 # -- checking the settings -------------------------------------------------------------
@@ -361,8 +362,8 @@ class Trainer:
         return math.ceil(len(self.X_train) / self.batch_size)
 
     def configure(self, config: str) -> str:
-        """Change lr, optimizer, regularization, rate or batch_size from the next update,
-        keeping the weights; any other setting, if it differs, needs a new network.
+        """Change lr, optimizer, regularization, rate, batch_size (or epochs) from the next
+        update, keeping the weights; any other setting, if it differs, needs a new network.
 
         A new optimizer starts with fresh state (its moments, its step count); a new
         learning rate keeps the optimizer's state.
@@ -379,6 +380,7 @@ class Trainer:
             self._check_batch_size(given["batch_size"])
         changed = [k for k in CONFIGURABLE if k in given and given[k] != self.settings[k]]
         self.settings.update({k: given[k] for k in changed})
+        self.max_epochs = self.settings["epochs"]
         reset = "optimizer" in changed
         if reset:
             self.optimizer = OPTIMIZERS[self.settings["optimizer"]](
