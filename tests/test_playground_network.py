@@ -166,6 +166,21 @@ def test_a_step_is_one_update_of_the_engine(
     assert step["descent"] == f"{descent} gradient descent"
 
 
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "dynamic"])
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "linear"])
+def test_every_activation_steps_as_the_engine(activation: str, compiled: bool) -> None:
+    trainer = make(
+        dataset="circles", hidden="5, 5", activation=activation, batch_size=9, compile=compiled
+    )
+    reference = Reference(trainer)
+    for _ in range(4):
+        values, _, _ = reference.step()
+        trainer.step()
+        assert_close([p.data for p in trainer.params], values)
+    got = explain(trainer, 1, 3)
+    assert abs(got["grad"] - engine_grad(trainer, 1, 3)[0]) <= TOL
+
+
 def test_the_loss_after_a_step_is_the_same_batch_at_the_new_weights() -> None:
     trainer = make(dataset="moons", hidden="4", batch_size=5, regularization="l2", rate=0.1)
     step = answer(trainer.step())
