@@ -28,6 +28,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "hinge",
+    "l1_penalty",
     "l2_penalty",
     "mse",
     "softmax",
@@ -172,6 +173,23 @@ def hinge(prediction: Prediction, target: Target) -> Value:
         0.75
     """
     return _mean([(1 - y * s).relu() for s, y in _pairs(prediction, target, "hinge", _sign_label)])
+
+
+@graph_building()
+def l1_penalty(parameters: Iterable[Value], alpha: float = 1.0) -> Value:
+    """``alpha * sum(|p|)``, L1 regularisation (lasso): its pull on each weight is
+    ``alpha * sign(p)``, the same size however small the weight, so it drives
+    weights to exactly zero where L2 only shrinks them (at 0 the pull is 0, as
+    ``abs`` takes its derivative there, and as PyTorch does).
+
+    Example:
+        >>> l1_penalty([Value(1.0), Value(-2.0)], alpha=1e-3).data
+        0.003
+    """
+    params = list(parameters)
+    if not params:
+        raise ValueError("l1_penalty: no parameters given")
+    return alpha * sum_values([abs(p) for p in params])
 
 
 @graph_building()

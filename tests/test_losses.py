@@ -212,6 +212,15 @@ def test_l2_penalty_matches_torch_and_micrograd(torch: ModuleType) -> None:
     assert losses.l2_penalty(params, 1e-4).data == micrograd_style.data
 
 
+def test_l1_penalty_matches_torch_and_pulls_by_the_sign(torch: ModuleType) -> None:
+    check_against_torch(
+        torch, lambda xs: losses.l1_penalty(xs, 1e-3), lambda t: 1e-3 * t.abs().sum(), SCORES
+    )
+    params = [Value(v) for v in (2.0, -0.5, 0.0)]
+    losses.l1_penalty(params, 0.1).backward()
+    assert [p.grad for p in params] == [0.1, -0.1, 0.0]  # at 0 the pull is 0, as in torch
+
+
 # -- bad input --------------------------------------------------------------------------------
 
 
@@ -233,6 +242,7 @@ def test_l2_penalty_matches_torch_and_micrograd(torch: ModuleType) -> None:
         (lambda: losses.mse(Value(1.0), "1"), TypeError, "must be a number"),
         (lambda: losses.mse(Value(1.0), float("nan")), ValueError, "not finite"),
         (lambda: losses.l2_penalty([]), ValueError, "no parameters"),
+        (lambda: losses.l1_penalty([]), ValueError, "l1_penalty: no parameters"),
     ],
 )
 def test_bad_input_is_a_clear_error(call: Any, error: type[Exception], message: str) -> None:

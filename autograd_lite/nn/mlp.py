@@ -24,7 +24,13 @@ from autograd_lite.nn.building import build_parts, flatten_weights
 from autograd_lite.nn.convert import mlp_parts_from_torch, to_sequential
 from autograd_lite.nn.module import Module
 from autograd_lite.nn.regularisation import _norm_settings
-from autograd_lite.nn.tracing import LayerTrace, float_forward, layer_grad_norms, trace_layers
+from autograd_lite.nn.tracing import (
+    LayerTrace,
+    float_forward,
+    float_layers,
+    layer_grad_norms,
+    trace_layers,
+)
 from autograd_lite.value import Value
 
 
@@ -185,6 +191,29 @@ class MLP(Module):
                 self.eval()
                 return [v.data for v in self._run_batch([x])[0]]
         return float_forward(self.layers, _float_inputs(x, self))
+
+    def forward_floats_by_layer(self, x: Sequence[float]) -> list[list[float]]:
+        """Every layer's outputs for one sample on plain floats, first layer first:
+        what each neuron computes (after its activation), e.g. to picture each
+        hidden unit over the input plane. The last list is ``forward_floats(x)``,
+        bit for bit. Plain layers only, as ``trace``.
+
+        Example:
+            >>> model = MLP(2, [3, 1], seed=0)
+            >>> hidden, out = model.forward_floats_by_layer([0.5, -1.0])
+            >>> len(hidden), out == model.forward_floats([0.5, -1.0])
+            (3, True)
+        """
+        width = self.n_inputs
+        if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != width:
+            raise ValueError(f"{self!r} takes a list of {width} numbers (one sample), got {x!r}")
+        if not self._plain:
+            raise ValueError(
+                f"forward_floats_by_layer() follows plain layers; {self!r} has dropout, "
+                "batch norm or skip connections between them. Use forward_floats() for its "
+                "outputs."
+            )
+        return float_layers(self.layers, _float_inputs(x, self))
 
     def trace(self, x: Sequence[Value | float]) -> list[LayerTrace]:
         """The forward pass layer by layer: each layer's ``z`` (weighted sums) and

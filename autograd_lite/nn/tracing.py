@@ -1,6 +1,7 @@
 """Walks through plain layers by hand, for the worked examples and fast evaluation:
 each layer's weighted sums and activations (``MLP.trace``), the forward pass on
-floats without a graph (``MLP.forward_floats``), and each layer's gradient size
+floats without a graph (``MLP.forward_floats``, ``MLP.forward_floats_by_layer``),
+and each layer's gradient size
 (``MLP.layer_grad_norms``)."""
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def trace_layers(layers: Sequence[Layer], values: list[Value]) -> list[LayerTrac
 def float_forward(layers: Sequence[Layer], values: list[float]) -> list[float]:
     """The layers' outputs on plain floats: the same arithmetic in the same order
     as the graph (``b + w0*x0 + w1*x1 + ...``), so the results agree bit for bit."""
+    return float_layers(layers, values)[-1] if layers else values
+
+
+def float_layers(layers: Sequence[Layer], values: list[float]) -> list[list[float]]:
+    """Every layer's outputs (after its activation) on plain floats, first layer
+    first, computed as ``float_forward`` computes them."""
+    outputs = []
     for layer in layers:
         activate = _FLOAT_ACTIVATIONS[layer.activation]
         out = []
@@ -44,8 +52,9 @@ def float_forward(layers: Sequence[Layer], values: list[float]) -> list[float]:
             for wi, xi in zip(n.w, values, strict=True):
                 act = act + wi.data * xi
             out.append(act if activate is None else activate(act))
+        outputs.append(out)
         values = out
-    return values
+    return outputs
 
 
 def layer_grad_norms(layers: Sequence[Layer]) -> list[float]:

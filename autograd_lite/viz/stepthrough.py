@@ -55,7 +55,8 @@ def steps(
     ``caption_in_picture=False`` (for a page that shows the caption itself, as
     ``step_through`` and the playground do, so it is not shown twice). Other
     keyword arguments go to ``viz.draw`` (``rankdir``, ``precision``,
-    ``parameters``, ``nodes``: every frame draws only those nodes, ``max_nodes``:
+    ``parameters``, ``nodes``: only the steps along edges between those nodes,
+    each frame drawing only them, ``max_nodes``:
     a graph with more nodes than ``viz.MAX_NODES`` is refused before anything is
     computed, and ``max_nodes=None`` lifts the limit). The graph's gradients are not changed.
 
@@ -78,10 +79,14 @@ def steps(
     total = len(ledger)
     pending: Counter[Value] = Counter(row.parent for row in ledger)
     shown: dict[Value, str] = {root: format_number(ledger.gradient, precision)}
+    drawn = draw_options.get("nodes")
+    inside = None if drawn is None else _chosen_nodes(drawn, set(ledger.names), None)
     for row in ledger:
         pending[row.parent] -= 1
         after = format_number(row.after, precision)
         shown[row.parent] = after if pending[row.parent] == 0 else f"{after} + …"
+        if inside is not None and not (row.node in inside and row.parent in inside):
+            continue  # an edge not drawn: no frame (the running sums still count it)
         caption = f"step {row.step}/{total}: {row.sentence(precision)}"
         yield _draw_step(root, ledger, row, dict(shown), caption, caption_in_picture, draw_options)
 
@@ -258,10 +263,13 @@ def _forward_steps(
     pending: Counter[Value] = Counter(row.node for row in ledger)
     rankdir = str(options.get("rankdir", "LR"))
     _check_common(root, rankdir, precision)
+    visible = _visible(options, order)
     for row in ledger:
         pending[row.node] -= 1
         after = format_number(row.after, precision)
         shown[row.node] = after if pending[row.node] == 0 else f"{after} + …"
+        if not (row.node in visible and row.parent in visible):
+            continue  # an edge not drawn (nodes=): no frame
         caption = f"step {row.step}/{len(ledger)}: {row.sentence(precision)}"
         look = _Look(
             root,
@@ -276,7 +284,7 @@ def _forward_steps(
             tangents=ledger,
             current_tangent=row,
         )
-        yield Graph(_dot(look, _visible(options, order)), caption)
+        yield Graph(_dot(look, visible), caption)
 
 
 def _check_step_options(options: dict[str, Any]) -> None:

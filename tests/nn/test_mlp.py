@@ -239,6 +239,24 @@ def test_forward_floats_equals_the_value_forward_bit_for_bit(x: list[float], see
     assert model.forward_floats(x) == [v.data for v in model(x)]  # type: ignore[union-attr]
 
 
+@given(st.lists(finite, min_size=2, max_size=2), st.integers(0, 3))
+def test_forward_floats_by_layer_is_every_layers_graph_output(x: list[float], seed: int) -> None:
+    model = MLP(2, [5, 4, 3], activation="relu", output_activation="sigmoid", seed=seed)
+    layers = model.forward_floats_by_layer(x)
+    assert layers == [[v.data for v in row.a] for row in model.trace(x)]  # bit for bit
+    assert layers[-1] == model.forward_floats(x)
+    assert [len(row) for row in layers] == [5, 4, 3]
+
+
+def test_forward_floats_by_layer_refuses_what_it_cannot_follow() -> None:
+    with pytest.raises(ValueError, match="takes a list of 2 numbers"):
+        MLP(2, [3, 1], seed=0).forward_floats_by_layer([1.0])
+    with pytest.raises(TypeError, match="input 0 is str"):
+        MLP(2, [3, 1], seed=0).forward_floats_by_layer(["1", 2.0])
+    with pytest.raises(ValueError, match="follows plain layers"):
+        MLP(2, [3, 1], dropout=0.5, seed=0).forward_floats_by_layer([1.0, 2.0])
+
+
 @pytest.mark.parametrize(
     ("x", "error", "message"),
     [

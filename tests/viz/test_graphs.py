@@ -267,10 +267,20 @@ def test_nodes_draws_only_the_nodes_given_with_stubs_for_the_rest() -> None:
     )
     assert source.count("1 more input …") == 2  # a into w * a, b into the sum
     assert source == draw(loss, nodes=set(on_paths)).source
-    # Every step frame draws the same nodes; the frames are still one per ledger row.
+    # One frame per step along an edge between the nodes (not b's or a's), each
+    # drawing only them; captions keep the whole backward pass's numbering.
     frames = list(steps(loss, nodes=iter(on_paths), caption_in_picture=False))
-    assert len(frames) == len(list(steps(loss)))
-    for frame in frames:
+    every = [frame.caption for frame in steps(loss)]
+    assert len(every) == 7
+    assert [frame.caption for frame in frames] == [
+        c for c in every if " to b;" not in c and " to a;" not in c
+    ]
+    assert [c.split(":")[0] for c in every if " to b;" in c or " to a;" in c] == [
+        "step 5/7", "step 7/7"
+    ]  # fmt: skip
+    forward = list(steps(loss, mode="forward", tangents={w: 1.0}, nodes=on_paths))
+    assert len(forward) == 5  # w -> w*a -> sum -> h -> L (twice: h * h)
+    for frame in frames + forward:
         assert sorted(re.findall(r"<b>(.*?)</b>", frame.source)) == sorted(
             ["w", "w * a", "(w * a) + b", "h", "L"]
         )
