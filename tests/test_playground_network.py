@@ -314,7 +314,13 @@ def test_an_explained_gradient_is_the_engines_and_the_next_updates(
         assert len(got["steps"]) == len(got["ledger"]["rows"])
         assert got["drawing"]["drawn"]
         assert got["dot"].startswith("digraph")
-        assert answer(trainer.explain_step(len(got["steps"]) - 1))["dot"].startswith("digraph")
+        for k in (len(got["steps"]) - 1, 0):  # the last first: frames are made in order
+            frame = answer(trainer.explain_step(k))["dot"]
+            assert frame.startswith("digraph")
+            # The step's edge, in the highlight colour, is drawn once; so is its parent.
+            assert frame.count("penwidth=2.5") == 1
+            parent = got["ledger"]["rows"][k][got["ledger"]["columns"].index("parent")]
+            assert f"<b>{parent}</b>" in frame
     assert [p.grad for p in trainer.params] == grads_before  # explain changed no gradient
     step = answer(trainer.step())
     by_index = {row["index"]: row["grad"] for row in step["moved"]}

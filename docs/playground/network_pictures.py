@@ -2,9 +2,9 @@
 
 The output over the input plane, each neuron's output on a coarser grid, each input
 feature's map, the layers' weights with their statistics, and the ``draw_network``
-picture. Every number is a float forward pass of the model's own weights, with the
-engine's arithmetic in the engine's order (``b + w0*x0 + w1*x1 + ...``, then the op
-table's activation), so a picture agrees with ``model(x)`` to the last bit.
+picture. Every number is a float forward pass of the model's own weights
+(``MLP.forward_floats`` and ``forward_floats_by_layer``: the engine's arithmetic in
+the engine's order), so a picture agrees with ``model(x)`` to the last bit.
 """
 
 from __future__ import annotations
@@ -13,11 +13,17 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd_lite import Ledger, Value, draw, draw_network, paths, topological_order, trace
+from autograd_lite import (
+    Ledger,
+    Value,
+    draw,
+    draw_network,
+    paths,
+    steps,
+    topological_order,
+    trace,
+)
 from autograd_lite._helpers import index_of_max, number_of
-from autograd_lite.nn._checks import _FLOAT_ACTIVATIONS
-from autograd_lite.text.notation import format_number
-from autograd_lite.viz.stepthrough import _draw_step
 
 #: TensorFlow Playground's seven input features, in its order: each a function of the
 #: point (x1, x2). The network's inputs are the chosen ones, in this order.
@@ -53,28 +59,6 @@ def feature_row(features: Sequence[str], x1: float, x2: float) -> list[float]:
     return [FEATURES[name](x1, x2) for name in features]
 
 
-def forward_all(layers: Sequence[Any], row: Sequence[float]) -> list[list[float]]:
-    """Every layer's outputs (after its activation) for one input row, as floats.
-
-    The same arithmetic in the same order as ``nn.tracing.float_forward`` (and so as
-    calling the model), recording each layer on the way: one pass gives the output
-    and every neuron's picture.
-    """
-    values = list(row)
-    out_layers = []
-    for layer in layers:
-        activate = _FLOAT_ACTIVATIONS[layer.activation]
-        out = []
-        for n in layer.neurons:
-            act = n.b.data
-            for wi, xi in zip(n.w, values, strict=True):
-                act = act + wi.data * xi
-            out.append(act if activate is None else activate(act))
-        out_layers.append(out)
-        values = out
-    return out_layers
-
-
 def softmax_top(scores: Sequence[float]) -> tuple[int, float]:
     """The predicted class and its softmax probability (the output's strength)."""
     top = max(scores)
@@ -105,8 +89,8 @@ def output_grid(trainer: Any, xs: Sequence[float], ys: Sequence[float]) -> Any:
     """The output at every (xs[j], ys[i]): binary, the probability of class 1; three
     classes, ``{"class", "strength"}`` (the softmax's largest probability); regression,
     the prediction."""
-    layers, features = trainer.model.layers, trainer.features
-    outputs = [[forward_all(layers, feature_row(features, x, y))[-1] for x in xs] for y in ys]
+    forward, features = trainer.model.forward_floats, trainer.features
+    outputs = [[forward(feature_row(features, x, y)) for x in xs] for y in ys]
     if trainer.kind == "classification" and trainer.n_classes > 2:
         tops = [[softmax_top(out) for out in row] for row in outputs]
         return {
@@ -123,7 +107,7 @@ def neuron_pictures(trainer: Any) -> dict[str, Any]:
     grid = plane(trainer.all_points, NEURON_RESOLUTION)
     xs, ys = grid["xs"], grid["ys"]
     rows = [[feature_row(features, x, y) for x in xs] for y in ys]
-    passes = [[forward_all(model.layers, row) for row in line] for line in rows]
+    passes = [[model.forward_floats_by_layer(row) for row in line] for line in rows]
     neurons = [
         [
             {
@@ -365,30 +349,24 @@ def explanation(trainer: Any, index: int, example: int) -> tuple[dict[str, Any],
             {"caption": f"step {k + 1}/{len(rows)}: {r.sentence(4)}"} for k, r in enumerate(rows)
         ],
     }
-    kept = {"ledger": ledger, "rows": rows, "nodes": on_path, "dots": {}}
+    kept = {"ledger": ledger, "rows": rows, "nodes": on_path, "dots": {}, "frame_dots": []}
     return answer, kept
 
 
 def step_dot(trainer: Any, last: dict[str, Any], k: int) -> str:
-    """Step ``k`` of the paths' step-through: ledger row ``k`` on the paths drawn as
-    ``steps`` draws a frame (the gradients known so far, ``?`` for the rest), on the
-    paths' nodes only.
-
-    NOTE: ``steps(root, nodes=...)`` draws a frame for every row of the whole pass (a
-    first-layer weight's rows come last, after thousands of others in a big network);
-    this draws only the row asked for, with the running sums ``steps`` would show.
-    """
-    ledger, target = last["ledger"], last["rows"][k]
-    pending: dict[Value, int] = {}
-    for row in ledger:
-        pending[row.parent] = pending.get(row.parent, 0) + 1
-    shown = {ledger.root: format_number(ledger.gradient, 4)}
-    for row in ledger:
-        pending[row.parent] -= 1
-        after = format_number(row.after, 4)
-        shown[row.parent] = after if pending[row.parent] == 0 else f"{after} + …"
-        if row is target:
-            break
-    caption = f"step {k + 1}/{len(last['rows'])}: {target.sentence(4)}"
-    options = {"nodes": last["nodes"], "parameters": trainer.params}
-    return _draw_step(ledger.root, ledger, target, shown, caption, False, options).source
+    """Step ``k`` of the paths' step-through: the k-th step of the backward pass along
+    an edge on the paths, drawn as ``steps(root, nodes=...)`` draws it (the gradients
+    known so far, ``?`` for the rest), on the paths' nodes only. Frames are made in
+    order and kept, so stepping forward draws one more."""
+    dots: list[str] = last["frame_dots"]
+    if "frames" not in last:
+        last["frames"] = steps(
+            last["ledger"].root,
+            nodes=last["nodes"],
+            parameters=trainer.params,
+            caption_in_picture=False,
+            max_nodes=None,
+        )
+    while len(dots) <= k:
+        dots.append(next(last["frames"]).source)
+    return dots[k]
