@@ -39,7 +39,7 @@ from network_pictures import (
 )
 
 from autograd_lite import Compiled, Value, datasets, jit, losses, nn, optim
-from autograd_lite._helpers import finite_or_none, index_of_max, number_of, sum_values
+from autograd_lite._helpers import finite_or_none, index_of_max, number_of
 
 #: The losses the networks use, by the name the status line shows.
 LOSSES: dict[str, Callable[..., Value]] = {
@@ -482,8 +482,7 @@ class Trainer:
             return None
         if kind == "l2":
             return losses.l2_penalty(self._weights, alpha=rate)
-        total: Value = rate * sum_values([abs(w) for w in self._weights])
-        return total
+        return losses.l1_penalty(self._weights, alpha=rate)
 
     def _gradient(self, batch: list[int]) -> float:
         """Set every parameter's ``.grad`` to the gradient of the update's loss on
