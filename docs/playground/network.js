@@ -150,8 +150,11 @@ function showError(text) {
 }
 
 function syncOutputs() {
-  $("noise-shown").textContent = `${$("noise").value}%`;
-  $("train-shown").textContent = `${$("train").value}%`;
+  for (const id of ["noise", "train"]) {
+    const text = `${$(id).value}%`;
+    $(`${id}-shown`).textContent = text;
+    $(id).setAttribute("aria-valuetext", text); // the slider says its value; the text beside is for the eye
+  }
   const descent = $("descent").value;
   $("batch").disabled = descent !== "minibatch";
   $("batch-label").hidden = descent !== "minibatch";
@@ -341,8 +344,8 @@ function configured(m) {
   const next = (net.snapshot ? net.snapshot.update : 0) + 1;
   let text = `The ${field} changed: it applies from the next update (update ${next}); the weights are kept.`;
   if (answer.optimizer_reset) text += " The new optimizer starts with fresh state (no momentum or averages yet).";
-  $("net-note").textContent = text;
-  $("net-note").dataset.update = String(next - 1);
+  // The status says so, with the numbers of the update shown (its pictures are unchanged).
+  if (net.snapshot) $("net-status").textContent = `${text} ${statusParts(net.snapshot)}`;
   drawData();
   if (net.selected.parameter !== null && !net.playing) explain();
 }
@@ -441,29 +444,31 @@ function descentName(size) {
   return "mini-batch gradient descent";
 }
 
-function showStatus(m) {
-  const s = m.snapshot;
-  const regression = s.kind === "regression";
+// "epoch 3, update 12 (4 per epoch); training loss …; test loss …; accuracy … (test …)"
+function statusParts(s) {
   const parts = [`epoch ${s.epoch}, update ${s.update} (${updatesPerEpoch()} per epoch)`];
   parts.push(`training loss ${fmt(s.loss)}`);
   if (s.test_loss !== null && s.test_loss !== undefined) parts.push(`test loss ${fmt(s.test_loss)}`);
-  if (!regression) {
+  if (s.kind !== "regression") {
     let accuracy = `accuracy ${percent(s.accuracy)}`;
     if (s.test_accuracy !== null && s.test_accuracy !== undefined) accuracy += ` (test ${percent(s.test_accuracy)})`;
     parts.push(accuracy);
   }
+  return `${parts.join("; ")}.`;
+}
+
+function showStatus(m) {
+  const s = m.snapshot;
   let lead = "";
   if (m.kind === "built") lead = `A new network (${net.why}), paused at update 0: press play or step. `;
   else if (m.kind === "paused" && m.reason === "done") lead = `Done: ${net.builtConfig.epochs} epochs (raise epochs to train on). `;
   else if (m.kind === "paused") lead = "Paused. ";
   else if (m.kind === "stepped") lead = "One update made. ";
   else if (m.kind === "progress") lead = "Training… ";
-  $("net-status").textContent = `${lead}${parts.join("; ")}.`;
+  $("net-status").textContent = `${lead}${statusParts(s)}`;
   if (m.kind === "built") {
     const notes = [...(net.notes || []), ...(s.notes || [])];
     $("net-note").textContent = [...new Set(notes)].join(" ");
-  } else if (m.kind !== "configured" && m.kind !== "stepped") {
-    if (m.kind === "progress") $("net-note").textContent = "";
   }
 }
 
@@ -540,9 +545,12 @@ function layerName(L, layers) {
   return L === layers - 1 ? "output" : `layer ${L + 1}`;
 }
 
+// As network_mode's titles: "w: x₁ → layer 1 neuron 3", "b: output" (one output) or
+// "b: output 2" (one per class).
 function parameterTitle(L, j, i, layers, inputs) {
-  const to = L === layers - 1 ? `output ${j + 1}` : `layer ${L + 1} neuron ${j + 1}`;
-  if (i === "b") return `b: ${L === layers - 1 ? `output ${j + 1}` : `layer ${L + 1} neuron ${j + 1}`}`;
+  const outputs = net.snapshot.layers[layers - 1].weights.length;
+  const to = L < layers - 1 ? `layer ${L + 1} neuron ${j + 1}` : outputs === 1 ? "output" : `output ${j + 1}`;
+  if (i === "b") return `b: ${to}`;
   const from = L === 0 ? featureLabel(inputs[i]) : `layer ${L} neuron ${i + 1}`;
   return `w: ${from} → ${to}`;
 }
@@ -714,6 +722,7 @@ function clickable(node, label, action) {
 function drawBlock(parent, column, layer, L, layers) {
   const stats = layer.stats;
   const g = el("g", { class: "block", "data-layer": L });
+  for (const [name, value] of Object.entries(stats)) g.dataset[name.replace(/_(.)/g, (_, c) => c.toUpperCase())] = String(value);
   g.append(el("rect", { x: column.x, y: column.top, width: column.width, height: 136, rx: 6 }));
   const lines = [
     `${layer.weights.length} × ${layer.weights[0].length} weights`,
@@ -813,10 +822,14 @@ function drawData() {
   for (const point of s.test_points) {
     const [x, y] = px(point);
     const [r, g, b] = pointColour(s, point[2]);
+    // Hollow: a ring of the class colour, edged in white and dark so it shows on any shade.
+    ctx.strokeStyle = "rgba(36, 41, 47, 0.7)";
+    ctx.lineWidth = 4;
+    ctx.beginPath();
+    ctx.arc(x, y, 4, 0, 2 * Math.PI);
+    ctx.stroke();
     ctx.strokeStyle = `rgb(${r},${g},${b})`;
     ctx.lineWidth = 2;
-    ctx.beginPath();
-    ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
     ctx.stroke();
   }
   const batch = new Set(net.lastStep ? net.lastStep.batch : []);
@@ -849,6 +862,7 @@ function drawData() {
     ctx.stroke();
   }
   canvas.dataset.selected = chosen === null ? "" : String(chosen);
+  net.plotted = { epoch: s.epoch, update: s.update, plane: s.plane, output: s.output, kind: s.kind, classes: s.classes };
   canvas.dataset.batch = [...batch].join(",");
   fillExamples(s);
   const kind =
@@ -1058,13 +1072,14 @@ function showExplanation(answer) {
   panel.dataset.parameter = p.index;
   panel.dataset.example = e.index;
   panel.dataset.update = s ? String(s.update) : "";
-  $("explain-title").textContent = `${p.title} = ${fmt(p.value)}`;
+  const title = titleOf(p.index) || p.title; // the view's names (x₁, not x1)
+  $("explain-title").textContent = `${title} = ${fmt(p.value)}`;
   const point = e.point.map(fmt).join(", ");
   const sentence = $("explain-grad");
   sentence.textContent =
     `For training example #${e.index} at (${point}), target ${fmt(e.target)}, the network predicts ` +
     `${Array.isArray(e.prediction) ? e.prediction.map(fmt).join(", ") : fmt(e.prediction)} and its loss is ` +
-    `L = ${fmt(answer.loss)}. Its gradient ∂L/∂${p.title.split(":")[0]} = ${fmt(answer.grad)} ` +
+    `L = ${fmt(answer.loss)}. Its gradient ∂L/∂${title.split(":")[0]} = ${fmt(answer.grad)} ` +
     `(at update ${s ? s.update : 0}'s weights).`;
   sentence.dataset.grad = String(answer.grad);
   const penalty = b.penalty ? ` plus the penalty's ${fmt(b.penalty)}` : "";
@@ -1095,7 +1110,7 @@ function showExplanation(answer) {
     tr.dataset.into = into ? "yes" : "no";
     if (into) tr.classList.add("into");
     if (summed) tr.classList.add("accumulated");
-    const mark = [into ? `into ${p.title.split(":")[0]}` : "", summed ? "Σ" : ""].filter(Boolean).join(" ");
+    const mark = [into ? `into ${title.split(":")[0]}` : "", summed ? "Σ" : ""].filter(Boolean).join(" ");
     tr.insertCell().textContent = mark;
     for (const cell of cells) tr.insertCell().textContent = cell;
   });
@@ -1321,6 +1336,7 @@ export function setup(lent) {
         features: net.builtConfig.features,
       },
     drawn: () => net.drawn,
+    plot: () => net.plotted,
     pointPixels: () => net.pointPixels,
   };
 }

@@ -328,6 +328,7 @@ function netMessage(message) {
       enqueue(() => {
         need();
         if (net.playing) return;
+        if (Number.isInteger(message.epochs) && message.epochs >= 1) net.config = { ...net.config, epochs: message.epochs };
         net.playing = true;
         netPost("playing");
         netChunk(net.generation);
