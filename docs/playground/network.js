@@ -833,6 +833,8 @@ function drawData() {
     ctx.stroke();
   }
   const batch = new Set(net.lastStep ? net.lastStep.batch : []);
+  // A whole-set batch is not ringed (every point would be): the text says it.
+  const everyPoint = batch.size === s.train_points.length;
   net.pointPixels = s.train_points.map((point) => px(point));
   s.train_points.forEach((point, k) => {
     const [x, y] = net.pointPixels[k];
@@ -844,7 +846,7 @@ function drawData() {
     ctx.arc(x, y, 4, 0, 2 * Math.PI);
     ctx.fill();
     ctx.stroke();
-    if (batch.has(k)) {
+    if (batch.has(k) && !everyPoint) {
       ctx.strokeStyle = "#24292f";
       ctx.lineWidth = 2;
       ctx.beginPath();
@@ -872,7 +874,9 @@ function drawData() {
         ? "the probability of class 1 (blue) against class 0 (orange)"
         : `the predicted class of ${s.classes}, paler where the network is less sure`;
   const test = s.test_points.length ? `, ${s.test_points.length} test points (hollow)` : ", no test set";
-  const steps = batch.size ? `; the last update's batch (${batch.size}) ringed in black` : "";
+  let steps = "";
+  if (everyPoint) steps = `; the last update used all ${batch.size} training points`;
+  else if (batch.size) steps = `; the last update's batch (${batch.size}) ringed in black`;
   const text =
     `The output over the plane, shaded by ${kind}${discrete ? " (discretised)" : ""}: ` +
     `${s.train_points.length} training points (filled)${test}${steps}` +
@@ -1013,7 +1017,8 @@ function showStepReport() {
   const size = step.batch.length;
   const shownBatch = step.batch.slice(0, 12).map((k) => `#${k}`).join(", ") + (size > 12 ? `, … (${size})` : "");
   $("step-summary").textContent =
-    `Update ${step.update} (${step.descent}, ${size} example${size === 1 ? "" : "s"}: ${shownBatch}, ringed on the plot). ` +
+    `Update ${step.update} (${step.descent}, ${size} example${size === 1 ? "" : "s"}: ${shownBatch}` +
+    `${size === (net.snapshot ? net.snapshot.train_points.length : -1) ? ", every training point" : ", ringed on the plot"}). ` +
     `Batch loss ${fmt(step.loss_before)} → ${fmt(step.loss_after)}; ` +
     `training loss ${fmt(step.train_loss_before)} → ${fmt(step.train_loss_after)}.`;
   report.dataset.update = String(step.update);
