@@ -502,6 +502,59 @@ def test_every_control_round_trips_through_the_url(browser: Any, site: str) -> N
         only_this_site(browser, site)
 
 
+# -- a bad link is refused with what was wrong, and nothing in it runs ------------------------
+
+BAD_LINKS = {
+    "hostile data set": (
+        "dataset=__import__('os').system('touch%20PWNED')",
+        "data set \"__import__('os').system('touch PWNED')\" in the link is not one of its "
+        "choices (xor, moons, circles, spirals, bumps)",
+    ),
+    "noise past 50": ("dataset=moons&noise=70", 'noise "70" in the link is not one of its choices'),
+    "unknown feature": ("features=x1,x3", "input features: x3 in the link are not features"),
+    "batch bigger than the set": (
+        "dataset=moons&descent=minibatch&batch=1000",
+        "batch_size 1000: the training set has 50 examples",
+    ),
+    "hidden text": ("hidden=__class__", "hidden layer width '__class__'"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_LINKS))
+def test_a_bad_link_is_refused_with_what_was_wrong(browser: Any, site: str, name: str) -> None:
+    query, message = BAD_LINKS[name]
+    with screenshot_on_failure(browser, "bad_link"):
+        browser.get("about:blank")
+        open_page(browser, f"{site}?mode=network&{query}")
+        wait_network(browser, "error", what="the refusal")
+        assert message in by_id(browser, "net-error").text
+        assert by_id(browser, "net-status").text == "no network: fix the setting above"
+        assert browser.find_elements("css selector", "#network-view svg") == []
+        # Reset builds what the fields show (the link's bad value was not taken), or says
+        # again what the trainer refuses.
+        by_id(browser, "reset").click()
+        wait_network(browser, "paused", "error", what="the reset")
+        assert browser.execute_script("return document.body.dataset.restarts") is None
+
+
+def test_a_bad_example_in_a_link_is_refused_by_the_explanation(browser: Any, site: str) -> None:
+    with screenshot_on_failure(browser, "bad_example"):
+        browser.get("about:blank")
+        open_page(browser, f"{site}?mode=network&dataset=xor&param=0&example=9")
+        wait_network(browser, "paused", what="the network built")
+        wait_for(
+            lambda: by_id(browser, "explain-title").text == "cannot explain that", "the refusal"
+        )
+        assert by_id(browser, "explain-grad").text == (
+            "example 9: use a whole number from 0 to 3 (a training example)"
+        )
+        # Choosing an example on the page explains it.
+        from selenium.webdriver.support.ui import Select
+
+        Select(by_id(browser, "example")).select_by_value("2")
+        assert explained(browser, 0, 2)["title"].startswith("w: x₁ → layer 1 neuron 1")
+
+
 # -- the status, the pictures and the chart never disagree --------------------------------------
 
 

@@ -164,17 +164,34 @@ function syncOutputs() {
 // -- URL state: every control, the selected parameter and example (not the weights) ------
 
 export function readUrl(params) {
+  const refused = [];
   for (const field of URL_FIELDS) {
     if (!params.has(field)) continue;
     const value = params.get(field);
-    if (field === "discretise") $("discretise").checked = value === "1";
-    else $(field).value = value;
+    if (field === "discretise") {
+      $("discretise").checked = value === "1";
+      continue;
+    }
+    const control = $(field);
+    const before = control.value;
+    control.value = value;
+    // A select left empty or a slider clamped did not take the link's value: say so.
+    if (control.value !== value) {
+      control.value = before;
+      refused.push(`${labelOf(field)} "${value}" in the link is not one of its choices (${choices(control)})`);
+    }
+  }
+  if (refused.length) {
+    net.urlError = `${refused.join("; ")}: choose in the field above, or press reset to use what it shows.`;
   }
   if (params.has("features")) {
     const wanted = params.get("features").split(",").filter(Boolean);
     for (const name of FEATURES) $(`feature-${name}`).checked = wanted.includes(name);
     const unknown = wanted.filter((name) => !FEATURES.includes(name));
-    if (unknown.length) net.urlError = `features: unknown ${unknown.join(", ")}; choose from ${FEATURES.join(", ")}`;
+    if (unknown.length) {
+      const text = `input features: ${unknown.join(", ")} in the link are not features; tick from ${FEATURES.join(", ")}`;
+      net.urlError = net.urlError ? `${net.urlError} ${text}` : text;
+    }
   }
   if (!params.has("noise")) $("noise").value = NOISE[$("dataset").value] ?? 0;
   const whole = (key) => {
@@ -184,6 +201,11 @@ export function readUrl(params) {
   };
   net.pendingSelection = { parameter: whole("param"), example: whole("example") };
   syncOutputs();
+}
+
+function choices(control) {
+  if (control.tagName === "SELECT") return [...control.options].map((option) => option.value).join(", ");
+  return `${control.min} to ${control.max}`;
 }
 
 export function writeUrl(params) {
@@ -312,11 +334,12 @@ function built(m) {
   // Keep the selection when the network has the same parameters (a reset, a new seed).
   const same = previous && previous.names.join() === m.parameters.names.join();
   let { parameter, example } = same ? net.selected : { parameter: null, example: null };
+  if (example !== null && example >= m.snapshot.train_points.length) example = null; // a smaller set
   if (net.pendingSelection) {
+    // From the URL: asked for as it is, so a bad index gets the trainer's message.
     ({ parameter, example } = net.pendingSelection);
     net.pendingSelection = null;
   }
-  if (example !== null && example >= m.snapshot.train_points.length && example !== -1) example = null;
   net.selected = { parameter, example };
   update(m, { fresh: true });
   setState("paused");
@@ -571,7 +594,11 @@ function drawNetwork() {
   const asNeurons = (c) => c === 0 || !blocks || net.expanded === c - 1 || net.expanded === c;
   const S = 36; // a neuron's square
   const GAP = 14;
-  const EDGE_ROOM = 120;
+  // Edge room between columns: 120 px, less on a narrow screen (down to 56), so a phone
+  // sees the network at a readable scale before it has to pan.
+  const room = Math.max(200, view.clientWidth - 16);
+  const neuronColumns = 1 + layers.length;
+  const EDGE_ROOM = Math.max(56, Math.min(120, (room - 100 - S * neuronColumns) / Math.max(1, layers.length)));
   const BLOCK_W = 150;
   const HEAD = 34;
   const columns = [];
