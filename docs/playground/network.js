@@ -599,7 +599,7 @@ function drawNetwork() {
   const room = Math.max(200, view.clientWidth - 16);
   const neuronColumns = 1 + layers.length;
   const EDGE_ROOM = Math.max(56, Math.min(120, (room - 100 - S * neuronColumns) / Math.max(1, layers.length)));
-  const BLOCK_W = 150;
+  const BLOCK_W = 178;
   const HEAD = 34;
   const columns = [];
   const counts = [inputs.length, ...layers.map((layer) => layer.weights.length)];
@@ -752,7 +752,7 @@ function drawBlock(parent, column, layer, L, layers) {
   for (const [name, value] of Object.entries(stats)) g.dataset[name.replace(/_(.)/g, (_, c) => c.toUpperCase())] = String(value);
   g.append(el("rect", { x: column.x, y: column.top, width: column.width, height: 136, rx: 6 }));
   const lines = [
-    `${layer.weights.length} × ${layer.weights[0].length} weights`,
+    `${layer.weights.length} neurons × ${layer.weights[0].length} inputs`,
     `count ${stats.count}`,
     `mean ${fmt(stats.mean)}`,
     `std ${fmt(stats.std)}`,
@@ -867,7 +867,8 @@ function drawData() {
     const [x, y] = net.pointPixels[k];
     const [r, g, b] = pointColour(s, point[2]);
     ctx.fillStyle = `rgb(${r},${g},${b})`;
-    ctx.strokeStyle = "#ffffff";
+    // A regression target near 0 is near white: edged dark so it shows on a pale shade.
+    ctx.strokeStyle = s.kind === "regression" ? "#24292f" : "#ffffff";
     ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.arc(x, y, 4, 0, 2 * Math.PI);
