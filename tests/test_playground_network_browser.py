@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -66,12 +66,13 @@ def model_of(shown: dict[str, Any], values: Sequence[float]) -> nn.MLP:
     config = shown["state"]["config"]
     data = shown["data"]
     hidden = [int(width) for width in config["hidden"].replace(",", " ").split()]
+    last: Literal["sigmoid", "linear"] = "linear"
     if data["kind"] == "regression":
-        outputs, last = 1, "linear"
+        outputs = 1
     elif data["classes"] == 2:
         outputs, last = 1, "sigmoid"
     else:
-        outputs, last = data["classes"], "linear"
+        outputs = int(data["classes"])
     model = nn.MLP(
         len(config["features"]),
         [*hidden, outputs],
@@ -103,11 +104,12 @@ def example_loss(model: nn.MLP, shown: dict[str, Any], point: Sequence[float]) -
 def penalty(shown: dict[str, Any], model: nn.MLP) -> Value | float:
     """λ·Σw² (L2) or λ·Σ|w| (L1) over the weights, not the biases."""
     config = shown["state"]["config"]
+    rate = float(config["rate"])
     weights = [p for name, p in model.named_parameters() if ".w." in name]
     if config["regularization"] == "l2":
-        return config["rate"] * sum((w * w for w in weights), Value(0.0))
+        return rate * sum((w * w for w in weights), Value(0.0))
     if config["regularization"] == "l1":
-        return config["rate"] * sum((abs(w) for w in weights), Value(0.0))
+        return rate * sum((abs(w) for w in weights), Value(0.0))
     return 0.0
 
 
@@ -135,7 +137,7 @@ def click_at(driver: Any, x: float, y: float) -> None:
 
     actions = ActionChains(driver)
     builder = ActionBuilder(driver)
-    builder.pointer_action.move_to_location(int(x), int(y))
+    builder.pointer_action.move_to_location(int(x), int(y))  # type: ignore[no-untyped-call]
     builder.pointer_action.click()
     builder.perform()
     actions.reset_actions()
