@@ -353,6 +353,16 @@ def test_a_weight_on_several_paths_shows_accumulated_rows() -> None:
     assert all(" + " in row[7] or " - " in row[7] for row in summed)
     # The rows are those of the paths only: none reaches another first-layer neuron.
     assert not any("a1.2" in (row[1], row[4]) for row in rows)
+    # Every node of a path has a name the page explains (no "v98"): the first path goes
+    # w -> p1.1.1 (x1 * w) -> s1.1.1 (b + that) -> z1.1 (+ x2's product) -> a1.1 -> ...
+    first = got["paths"]["listed"][0]["names"]
+    assert first[:5] == ["layers.0.neurons.0.w.0", "p1.1.1", "s1.1.1", "z1.1", "a1.1"]
+    assert not any(
+        name.startswith("v") and name[1:].isdigit()
+        for q in got["paths"]["listed"]
+        for name in q["names"]
+    )
+    assert "pK.J.I" in got["names"]
 
 
 def test_parameter_titles_name_the_connection() -> None:

@@ -1124,7 +1124,8 @@ function showExplanation(answer) {
       `the next update will use (${b.descent}: the sum of its ${b.size} examples' shares${penalty}).`
     : `This example is not in the next batch (${b.descent}, ${b.size} examples): the next update will use ` +
       `${fmt(b.total)}, the sum of its examples' shares${penalty}. Click a ringed point, or step, to see one that is.`;
-  // The ledger rows along its paths.
+  // The ledger rows along its paths, and what their node names mean.
+  $("explain-names").textContent = answer.names || "";
   const ledger = answer.ledger;
   const table = $("explain-ledger");
   table.replaceChildren();

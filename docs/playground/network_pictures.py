@@ -50,6 +50,9 @@ PATHS_LIMIT = 64
 #: ... and draws its paths' subgraph up to this many Value nodes (Graphviz in the page
 #: lays out the ops' circles too, and past this it takes seconds).
 EXPLAIN_DRAW_MAX_NODES = 150
+#: The paths from a weight to the loss are a long chain: drawn top to bottom, they read
+#: at full size and scroll down, where left to right they shrank to an unreadable width.
+RANKDIR = "TB"
 #: The plane reaches this share of the data's extent past the outermost points.
 PAD = 0.15
 
@@ -247,13 +250,40 @@ def example_graph(trainer: Any, index: int) -> tuple[Value, list[Value]]:
     layers = trainer.model.trace(inputs)
     for k, layer in enumerate(layers):
         for j, (z, a) in enumerate(zip(layer.z, layer.a)):
-            z.label = f"z{k + 1}.{j + 1}"
+            _name_weighted_sum(z, f"{k + 1}.{j + 1}")
             if a is not z:
                 a.label = f"a{k + 1}.{j + 1}"
     out = layers[-1].a
     loss = trainer.loss_of(out[0] if len(out) == 1 else out, trainer.y_train[index])
     loss.label = "L"
     return loss, out
+
+
+def _name_weighted_sum(z: Value, neuron: str) -> None:
+    """Name the nodes of one neuron's ``b + w1*x1 + ... + wn*xn`` (built left to right):
+    ``p{neuron}.{i}`` the i-th input times its weight, ``s{neuron}.{i}`` the bias plus
+    the first i of them, ``z{neuron}`` the whole sum (``NODE_NAMES`` says it in words)."""
+    z.label = f"z{neuron}"
+    node, i = z, 0
+    while node.op == "add" and len(node.parents) == 2 and node.parents[1].op == "mul":
+        i += 1
+        node = node.parents[0]
+    total = i
+    node = z
+    for i in range(total, 0, -1):
+        before, product = node.parents
+        product.label = f"p{neuron}.{i}"
+        if i > 1:
+            before.label = f"s{neuron}.{i - 1}"
+        node = before
+
+
+#: The explanation's node names in words, for the page to show beside the ledger.
+NODE_NAMES = (
+    "zK.J is neuron J of layer K's weighted sum and aK.J its activation; pK.J.I is its "
+    "input I times that input's weight, and sK.J.I the bias plus the first I of those "
+    "products (a neuron adds them one at a time); L is the example's loss."
+)
 
 
 def explanation(trainer: Any, index: int, example: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -277,7 +307,13 @@ def explanation(trainer: Any, index: int, example: int) -> tuple[dict[str, Any],
             p.grad = 0.0
         ledger = trace(root)  # backward for real, so the drawing shows these gradients
         grad = number_of(w.grad)
-        dot = "" if big else draw(root, nodes=on_path, parameters=params, max_nodes=None).source
+        dot = (
+            ""
+            if big
+            else draw(
+                root, nodes=on_path, parameters=params, max_nodes=None, rankdir=RANKDIR
+            ).source
+        )
     finally:
         for p, g in zip(params, saved):
             p.grad = g
@@ -345,6 +381,7 @@ def explanation(trainer: Any, index: int, example: int) -> tuple[dict[str, Any],
         },
         "dot": dot,
         "drawing": {"nodes": len(on_path), "drawn": not big, "note": note if big else ""},
+        "names": NODE_NAMES,
         "steps": [
             {"caption": f"step {k + 1}/{len(rows)}: {r.sentence(4)}"} for k, r in enumerate(rows)
         ],
@@ -364,6 +401,7 @@ def step_dot(trainer: Any, last: dict[str, Any], k: int) -> str:
             last["ledger"].root,
             nodes=last["nodes"],
             parameters=trainer.params,
+            rankdir=RANKDIR,
             caption_in_picture=False,
             max_nodes=None,
         )

@@ -227,17 +227,25 @@ function fit(target) {
   if (target.dataset.zoom === "fit") {
     // The network picture is an overview: it is scaled to fit the window's height too.
     const overview = target.id === "network" || target.id === "network-view";
-    scale = overview ? Math.min(1, room / width, 720 / height) : Math.min(1, Math.max(0.55, room / width));
+    // A weight's paths are read step by step, so they are not shrunk as far: they pan.
+    const floor = target.id === "explain-drawing" ? 0.8 : 0.55;
+    scale = overview ? Math.min(1, room / width, 720 / height) : Math.min(1, Math.max(floor, room / width));
     target.dataset.scale = String(scale);
   }
   svg.style.width = `${width * scale}px`;
   svg.style.height = `${height * scale}px`;
   // In the step-through, bring the node being processed into view.
   const current = svg.querySelector('[stroke="#e36209"]');
-  if (current && target.scrollWidth > target.clientWidth) {
+  if (current) {
     const box = current.getBoundingClientRect();
     const frame = target.getBoundingClientRect();
-    target.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    if (target.scrollWidth > target.clientWidth) {
+      target.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    }
+    if (target.scrollHeight > target.clientHeight) {
+      // A drawing laid out top to bottom (the paths of a weight) scrolls down to it.
+      target.scrollTop += box.top + box.height / 2 - (frame.top + frame.height / 2);
+    }
   }
 }
 
