@@ -94,3 +94,12 @@ def screenshot_on_failure(driver: Any, name: str, folder: Path) -> Iterator[None
         driver.save_screenshot(str(path))
         print(f"screenshot of the failing page: {path}")
         raise
+
+
+def emulate(driver: Any, width: int) -> None:
+    """A screen ``width`` CSS pixels wide (a phone is 390), as Chromium's device mode does."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 844 if width < 600 else 1000, "deviceScaleFactor": 1,
+         "mobile": width < 600},
+    )  # fmt: skip

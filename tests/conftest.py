@@ -93,3 +93,19 @@ def playground_browser(playground_site: str) -> Iterator[Any]:
 
     with offline_chromium() as driver:
         yield driver
+
+
+# The playground's browser tests ask for ``site`` and ``browser``; tests/test_browser.py
+# defines its own (the documentation site), which take precedence in that module.
+
+
+@pytest.fixture
+def site(playground_site: str) -> str:
+    """The playground's URL (built once per session)."""
+    return playground_site
+
+
+@pytest.fixture
+def browser(playground_browser: Any) -> Any:
+    """The session's offline Chromium (every host but 127.0.0.1 unresolvable)."""
+    return playground_browser

@@ -197,15 +197,6 @@ def epochs_and_updates(driver: Any) -> dict[str, tuple[str, str]]:
 # -- layouts ----------------------------------------------------------------------------
 
 
-def emulate(driver: Any, width: int) -> None:
-    """A screen ``width`` CSS pixels wide (a phone is 390), as Chromium's device mode does."""
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": 844 if width < 600 else 1000, "deviceScaleFactor": 1,
-         "mobile": width < 600},
-    )  # fmt: skip
-
-
 def no_sideways_scroll(driver: Any) -> bool:
     return bool(
         driver.execute_script(

@@ -39,7 +39,7 @@ import pytest
 from autograd_lite import Value, explain, step_through, topological_order
 from autograd_lite.ops import OPS
 from autograd_lite.text.notation import format_number
-from tests.chromium import HANG_GUARD, chromium, missing, require_chromium
+from tests.chromium import HANG_GUARD, chromium, emulate, missing, require_chromium
 from tests.chromium import screenshot_on_failure as chromium_screenshot
 
 pytestmark = pytest.mark.browser
@@ -286,15 +286,6 @@ def test_every_notebooks_formulas_render_offline(browser: Any, site: str, notebo
         assert found["errors"] == 0
         assert found["raw"] == []
         assert console_errors(browser, site) == ([], [])
-
-
-def emulate(driver: Any, width: int) -> None:
-    """A screen ``width`` CSS pixels wide (a phone is 390), as Chromium's device mode does."""
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": 844 if width < 600 else 1000, "deviceScaleFactor": 1,
-         "mobile": width < 600},
-    )  # fmt: skip
 
 
 @pytest.mark.parametrize("width", [390, 1280])

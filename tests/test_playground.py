@@ -27,6 +27,7 @@ import pytest
 
 from autograd_lite import Value, cli, hessian, steps
 from autograd_lite.expression import ExpressionError, parse
+from tests.chromium import emulate
 from tests.playground_pages import (
     PLAYGROUND,
     ROOT,
@@ -34,7 +35,6 @@ from tests.playground_pages import (
     accessibility_tree,
     by_id,
     commit,
-    emulate,
     epochs_and_updates,
     named,
     needs_node_modules,
@@ -357,18 +357,6 @@ def test_no_page_file_loads_anything_from_elsewhere() -> None:
 
 
 # -- the page, in headless Chromium ----------------------------------------------------
-
-
-@pytest.fixture
-def site(playground_site: str) -> str:
-    """The playground's URL (built once per session, in conftest.py)."""
-    return playground_site
-
-
-@pytest.fixture
-def browser(playground_browser: Any) -> Any:
-    """The session's offline Chromium (every host but 127.0.0.1 unresolvable)."""
-    return playground_browser
 
 
 def settled(driver: Any, expression: str) -> dict[str, Any]:

@@ -19,12 +19,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from autograd_lite import Value, losses, nn, optim
+from tests.chromium import emulate
 from tests.playground_pages import (
     SCREENSHOTS,
     by_id,
     close,
     commit,
-    emulate,
     epochs_and_updates,
     no_sideways_scroll,
     open_page,
@@ -46,16 +46,6 @@ FEATURES: dict[str, Callable[[float, float], float]] = {
     "sin(x1)": lambda a, b: math.sin(a),
     "sin(x2)": lambda a, b: math.sin(b),
 }
-
-
-@pytest.fixture
-def browser(playground_browser: Any) -> Any:
-    return playground_browser
-
-
-@pytest.fixture
-def site(playground_site: str) -> str:
-    return playground_site
 
 
 # -- the engine, in the test ------------------------------------------------------------
