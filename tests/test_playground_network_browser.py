@@ -325,6 +325,14 @@ def test_a_clicked_weight_shows_the_engines_gradient_for_the_clicked_example(
             "css selector", f"#network-view [data-parameter='{bias}'] .hit"
         ).send_keys(Keys.ENTER)
         assert explained(browser, bias, example)["title"].startswith("b: output")
+        # The keyboard keeps its place on that bias while the network is redrawn.
+        before = shown_update(browser)
+        browser.execute_script("document.getElementById('step').click()")  # focus stays
+        wait_for(lambda: shown_update(browser) == before + 1, "the redraw after a step")
+        focused = browser.execute_script(
+            "const e = document.activeElement; return e && e.dataset ? e.dataset.key : null"
+        )
+        assert focused == f"parameter-{bias}"
 
 
 # -- the pictures are the engine's forward pass ------------------------------------------------

@@ -694,7 +694,13 @@ function drawNetwork() {
     if (!columns[c].neurons) bundle(edgeLayer, columns[c - 1], columns[c], H);
   });
   net.drawn = drawn;
+  // A redraw (every snapshot while playing) keeps the keyboard's place on a weight.
+  const focused = view.contains(document.activeElement) ? document.activeElement.dataset.key : null;
   view.replaceChildren(svg);
+  if (focused) {
+    const again = [...svg.querySelectorAll("[data-key]")].find((node) => node.dataset.key === focused);
+    if (again) again.focus({ preventScroll: true });
+  }
   view.setAttribute(
     "aria-label",
     `The network ${counts.join(" → ")} (${net.builtConfig.activation}) at epoch ${s.epoch}, update ${s.update}` +
@@ -715,7 +721,7 @@ function edge(parent, d, w, k, title, grad, most) {
   group.append(hit);
   const text = `${title} = ${fmt(w)} (gradient ${fmt(grad)})`;
   hit.append(el("title", {}, text));
-  clickable(hit, text, () => select(k));
+  clickable(hit, text, () => select(k), `parameter-${k}`);
   parent.append(group);
 }
 
@@ -728,12 +734,14 @@ function bias(parent, x, y, b, k, title, grads) {
   const hit = el("rect", { x: x - 8, y: y - 8, width: 26, height: 26, class: "hit" });
   const text = `${title} = ${fmt(b)} (gradient ${fmt(grads[k])})`;
   hit.append(el("title", {}, text));
-  clickable(hit, text, () => select(k));
+  clickable(hit, text, () => select(k), `parameter-${k}`);
   group.append(hit);
   parent.append(group);
 }
 
-function clickable(node, label, action) {
+// `key` names what the node stands for, so that keyboard focus survives a redraw.
+function clickable(node, label, action, key = label) {
+  node.dataset.key = key;
   node.setAttribute("tabindex", "0");
   node.setAttribute("role", "button");
   node.setAttribute("aria-label", label);
