@@ -38,6 +38,8 @@ PAGE_FILES = (
     "playground.css",
     "playground.js",
     "network.js",
+    "network-view.js",
+    "network-common.js",
     "worker.js",
     "viz-worker.js",
 )
